@@ -1,0 +1,1 @@
+"""The local-file batch feeder: readers → chain → writers."""

@@ -1,0 +1,1 @@
+"""Boilerplate removal: rule packs (data, per language) and language-free detectors."""

@@ -1,0 +1,79 @@
+"""Build the stage chain once, from ``ITEM_PIPELINES``, for every entry point.
+
+Scrapy runs ``ITEM_PIPELINES`` itself; the batch feeder and the Python API call
+:func:`build_chain`, which reads the same setting, keeps the classes that are
+stages (other pipelines are engine-only) and orders them by priority.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from scrapy.exceptions import DropItem
+from scrapy.settings import BaseSettings, Settings
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
+
+from newsclean.stages.base import Stage
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """newsclean's Scrapy settings module, with ``overrides`` applied on top."""
+    settings = Settings()
+    settings.setmodule("newsclean.settings", priority="project")
+    if overrides:
+        settings.setdict(dict(overrides), priority="cmdline")
+    return settings
+
+
+def stage_classes(settings: BaseSettings) -> list[type[Stage]]:
+    """The stage classes of ``ITEM_PIPELINES``, in priority order.
+
+    A pipeline that wraps the chain (for example one that offloads it to a
+    process pool during a crawl) says which stages it runs through a
+    ``stage_classes(settings)`` class method; those are taken in its place.
+    """
+    classes: list[type[Stage]] = []
+    for path in build_component_list(settings.getwithbase("ITEM_PIPELINES")):
+        cls = load_object(path)
+        if isinstance(cls, type) and issubclass(cls, Stage):
+            classes.append(cls)
+        elif hasattr(cls, "stage_classes"):
+            classes.extend(cls.stage_classes(settings))
+    return classes
+
+
+class Chain:
+    """Runs items through stages outside the Scrapy engine."""
+
+    def __init__(self, stages: Iterable[Stage]) -> None:
+        self.stages: list[Stage] = list(stages)
+        self.dropped: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, *, where: str = "all") -> "Chain":
+        """``where``: 'all', 'worker' (stages free of cross-document state) or 'parent'."""
+        stages = []
+        for stage_cls in stage_classes(settings):
+            if where == "worker" and stage_cls.runs_in_parent:
+                continue
+            if where == "parent" and not stage_cls.runs_in_parent:
+                continue
+            stages.append(stage_cls.from_settings(settings))
+        return cls(stages)
+
+    def process(self, item: dict[str, Any]) -> dict[str, Any] | None:
+        """The item after every stage, or None when a stage dropped it (a duplicate)."""
+        for stage in self.stages:
+            try:
+                item = stage.process_item(item)
+            except DropItem:
+                self.dropped += 1
+                return None
+        return item
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {stage.name: dict(stage.stats) for stage in self.stages if stage.stats}
+
+
+def build_chain(overrides: Mapping[str, Any] | None = None, *, where: str = "all") -> Chain:
+    return Chain.from_settings(load_settings(overrides), where=where)

@@ -1,0 +1,1 @@
+"""Spiders for `scrapy crawl`: articles, sitemap, feed."""
