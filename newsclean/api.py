@@ -22,9 +22,12 @@ def _run(item: dict[str, Any]) -> dict[str, Any]:
 def clean_html(html: str | bytes, url: str | None = None, source: str | None = None) -> dict[str, Any]:
     """Clean one HTML page; returns the article record as a dict (see README, "The record")."""
     if isinstance(html, bytes):
-        from newsclean.batch.decode import decode_bytes
+        from newsclean.batch.decode import InputError, decode_bytes
 
-        html = decode_bytes(html, kind="html").text
+        try:
+            html = decode_bytes(html, kind="html").text
+        except InputError as exc:  # empty or binary bytes: a record with `error`, as in a batch
+            return _run(new_item(source=source or url or "<html>", input_kind="html", url=url, error=str(exc)))
     return _run(new_item(source=source or url or "<html>", input_kind="html", html=html, url=url))
 
 

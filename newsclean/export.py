@@ -69,7 +69,10 @@ class CsvRecordExporter(_ExplainMixin, CsvItemExporter):
 
 
 class ParquetRecordExporter(_ExplainMixin, BaseItemExporter):
-    """Buffers flat rows and writes one Parquet file at the end (needs pyarrow)."""
+    """Writes flat rows to Parquet in row groups, so memory stays flat on long runs (needs pyarrow)."""
+
+    #: Rows buffered before a row group is written.
+    row_group_size = 1000
 
     def __init__(self, file: IO[bytes], *, explain: bool = False, **kwargs: Any) -> None:
         try:
@@ -80,14 +83,61 @@ class ParquetRecordExporter(_ExplainMixin, BaseItemExporter):
         self.file = file
         self.explain = explain
         self.rows: list[dict[str, Any]] = []
+        self.schema = parquet_schema(explain)
+        self.writer: Any = None
 
     def export_item(self, item: Any) -> None:
         self.rows.append(flatten_record(dict(item), self.explain))
+        if len(self.rows) >= self.row_group_size:
+            self._flush()
 
-    def finish_exporting(self) -> None:
+    def _flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        columns = list(flatten_record({}, self.explain).keys())
-        table = pa.Table.from_pylist(self.rows, schema=None) if self.rows else pa.table({c: [] for c in columns})
-        pq.write_table(table, self.file)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.file, self.schema)
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def finish_exporting(self) -> None:
+        self._flush()  # also writes a valid file with zero rows
+        self.writer.close()
+
+
+def parquet_schema(explain: bool) -> Any:
+    """Fixed column types, so every row group (and an empty file) has the same schema."""
+    import pyarrow as pa
+
+    types = {
+        "language_confidence": pa.float64(),
+        "date_confidence": pa.float64(),
+        "chars_in": pa.int64(),
+        "chars_out": pa.int64(),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in flatten_record({}, explain)])
+
+
+# Output formats by name, and by the output file's extension.
+EXPORTERS: dict[str, type[BaseItemExporter]] = {
+    "jsonl": JsonLinesRecordExporter,
+    "csv": CsvRecordExporter,
+    "parquet": ParquetRecordExporter,
+}
+FORMAT_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def format_for_path(path: str) -> str:
+    """The output format an output path implies; JSONL when the extension says nothing."""
+    lower = path.lower()
+    for suffix, name in FORMAT_BY_SUFFIX.items():
+        if lower.endswith(suffix):
+            return name
+    return "jsonl"
+
+
+def make_exporter(fmt: str, file: IO[bytes], *, explain: bool = False) -> BaseItemExporter:
+    if fmt not in EXPORTERS:
+        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(EXPORTERS)})")
+    return EXPORTERS[fmt](file, explain=explain)

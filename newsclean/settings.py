@@ -21,7 +21,12 @@ ITEM_PIPELINES = {
 
 # --- extract (trafilatura) -------------------------------------------------
 # Extra keyword arguments for trafilatura.bare_extraction.
-NEWSCLEAN_EXTRACT_OPTIONS = {}
+# date_extraction_params: trafilatura's htmldate call runs in fast (markup/URL only)
+# mode; the date stage reuses that date and runs the costly text search itself only
+# for pages without one, so no page pays for date extraction twice.
+NEWSCLEAN_EXTRACT_OPTIONS = {
+    "date_extraction_params": {"original_date": True, "extensive_search": False, "deferred_url_extractor": True},
+}
 
 # --- clean (boilerplate) ---------------------------------------------------
 # Rule packs to load (newsclean/boilerplate/packs/<code>.toml). Empty: all packs.
@@ -55,3 +60,48 @@ ROBOTSTXT_OBEY = True
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+
+# Crawl-only settings below: the batch feeder and the API ignore them.
+# A URL where site owners can learn about this crawler; it goes into USER_AGENT.
+NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"
+USER_AGENT = "newsclean/0.1 (+{contact})"  # {contact} ← NEWSCLEAN_CONTACT_URL
+# Commands: `scrapy crawl` here also accepts a repeated -a url=... (newsclean/commands).
+COMMANDS_MODULE = "newsclean.commands"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news page larger than this is not an article
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# -a follow=REGEX follows in-domain links at most this many hops from a listed article
+# (sitemap and feed levels do not count: their article requests start at depth 0).
+DEPTH_LIMIT = 2
+# Off-domain redirects are dropped with a logged reason.
+# (50: before the robots.txt middleware, so nothing at all is fetched from the other site)
+DOWNLOADER_MIDDLEWARES = {"newsclean.middlewares.OffDomainRedirectMiddleware": 50}
+# Opt-in during development: -s HTTPCACHE_ENABLED=1 re-reads pages from disk.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = ".newsclean/httpcache"
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+# Export used when a crawl gets no -o/-O (FEEDS itself would be written *as well as* -O).
+NEWSCLEAN_DEFAULT_FEEDS = {"out/%(name)s-%(time)s.jsonl": {"format": "jsonl"}}
+# Dropped items (duplicates) are routine, not warnings.
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+
+# CPU stages in a process pool during crawls (newsclean.pipelines.ProcessPoolStages):
+# the spiders replace the CPU stages of ITEM_PIPELINES by the pool pipeline and list
+# them here. Workers: 0 = one per usable core; -1 = run inline in the reactor process.
+NEWSCLEAN_STAGES = []
+NEWSCLEAN_WORKERS = 0
+# forkserver: the stage modules are imported once, workers fork from a clean server
+# process (no reactor threads); "spawn" where forkserver does not exist.
+NEWSCLEAN_POOL_START_METHOD = "forkserver"
+
+# Incremental crawls: the SQLite state of exported URLs + content hashes.
+# Off unless set (batch feeder, API); the spiders set it to NEWSCLEAN_CRAWL_STATE.
+# `scrapy crawl ... -s NEWSCLEAN_STATE=` turns it off for one crawl.
+NEWSCLEAN_STATE = ""
+NEWSCLEAN_CRAWL_STATE = ".newsclean/state.sqlite"

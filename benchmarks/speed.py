@@ -1,0 +1,227 @@
+"""`make bench-speed`: newsclean's chains against bare trafilatura, as ratios measured in one run.
+
+The machine is shared and noisy, so only ratios measured side by side mean anything: each
+repetition runs the reference and newsclean back to back, and the table reports medians.
+
+- reference: bare ``trafilatura.extract(html, include_comments=False)`` on every page, in its own process;
+- newsclean HTML chain (extract → clean → title → language → date → dedup → record) through
+  ``newsclean clean pages.jsonl -j 1``;
+- newsclean text chain on the dumps, ``-j 1`` and ``-j 2``;
+- a memory run over ``--memory-docs`` documents (the dumps repeated) sampling each worker's RSS.
+
+Both sides are timed as whole processes (start-up and reading the input included), which is
+what a user waits for.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+NEWSCLEAN = [str(VENV_BIN / "newsclean")] if (VENV_BIN / "newsclean").exists() else [sys.executable, "-m", "newsclean"]
+
+REFERENCE_SCRIPT = """
+import json, sys, trafilatura
+n = 0
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        page = json.loads(line)
+        trafilatura.extract(page["html"], include_comments=False)
+        n += 1
+print(n)
+"""
+
+
+def collect_pages(data: Path, out: Path) -> int:
+    """Every benchmark page as one JSONL line {html, url}; returns the count."""
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        gold = json.loads((data / "scrapinghub/ground_truth.json").read_text("utf-8"))
+        for page_id, entry in sorted(gold.items()):
+            html = gzip.decompress((data / f"scrapinghub/html/{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+            fh.write(json.dumps({"html": html, "url": entry.get("url")}) + "\n")
+            n += 1
+        for entry in json.loads((data / "trafilatura/evaldata.json").read_text("utf-8")):
+            raw = gzip.decompress((data / f"trafilatura/html/{entry['file']}.gz").read_bytes())
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(raw).best()
+            html = str(best) if best is not None else raw.decode("utf-8", "replace")
+            fh.write(json.dumps({"html": html, "url": entry.get("url")}) + "\n")
+            n += 1
+    return n
+
+
+def collect_dumps(data: Path, out: Path, repeat: int = 1) -> int:
+    dumps = sorted((data / "scrapinghub/dumps").glob("*.txt")) + sorted((data / "trafilatura/dumps").glob("*.txt"))
+    texts = [p.read_text("utf-8", "replace") for p in dumps]
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for r in range(repeat):
+            for i, text in enumerate(texts):
+                fh.write(json.dumps({"text": text, "url": f"https://dump.invalid/{r}/{i}"}) + "\n")
+                n += 1
+    return n
+
+
+class RssSampler(threading.Thread):
+    """Samples the resident memory of a process and its children from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.samples: list[tuple[float, dict[int, int]]] = []
+        self.stop = threading.Event()
+
+    @staticmethod
+    def _rss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _children(self) -> list[int]:
+        try:
+            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.pid)], capture_output=True, text=True).stdout
+            return [int(x) for x in out.split()]
+        except OSError:
+            return []
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self.stop.is_set():
+            pids = [self.pid, *self._children()]
+            self.samples.append((time.monotonic() - start, {p: self._rss_kb(p) for p in pids}))
+            self.stop.wait(self.every)
+
+    def worker_peak_mb(self) -> float:
+        peaks = [kb for _, d in self.samples for pid, kb in d.items() if pid != self.pid]
+        return max(peaks, default=0) / 1024
+
+    def parent_peak_mb(self) -> float:
+        return max((d.get(self.pid, 0) for _, d in self.samples), default=0) / 1024
+
+    def worker_rss_over_time(self, points: int = 5) -> list[float]:
+        """Summed worker RSS (MB) at evenly spaced moments of the run, to show it is flat."""
+        if not self.samples:
+            return []
+        picks = [self.samples[min(len(self.samples) - 1, int(i * (len(self.samples) - 1) / (points - 1)))] for i in range(points)]
+        return [max((kb for pid, kb in d.items() if pid != self.pid), default=0) / 1024 for _, d in picks]
+
+
+def timed(cmd: list[str], sample: bool = False) -> tuple[float, RssSampler | None]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = RssSampler(proc.pid) if sample else None
+    if sampler:
+        sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    if sampler:
+        sampler.stop.set()
+        sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
+    return elapsed, sampler
+
+
+def newsclean_cmd(inp: Path, out: Path, jobs: int, *extra: str) -> list[str]:
+    return [*NEWSCLEAN, "clean", str(inp), "-o", str(out), "-j", str(jobs), "-q", *extra]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get("NEWSCLEAN_EVAL_DIR", str(ROOT.parent / "shared/eval")))
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs per pair (medians reported)")
+    parser.add_argument("--memory-docs", type=int, default=100_000, help="documents in the memory run (0: skip)")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/speed.md"))
+    args = parser.parse_args()
+    data = Path(args.data)
+
+    with tempfile.TemporaryDirectory(prefix="newsclean-speed-") as tmp_name:
+        tmp = Path(tmp_name)
+        pages, dumps = tmp / "pages.jsonl", tmp / "dumps.jsonl"
+        n_pages = collect_pages(data, pages)
+        # Five copies of the dumps, so that start-up does not dominate the text runs.
+        n_dumps = collect_dumps(data, dumps, repeat=5)
+        one_page, one_dump = tmp / "one_page.jsonl", tmp / "one_dump.jsonl"
+        one_page.write_text(pages.open(encoding="utf-8").readline(), encoding="utf-8")
+        one_dump.write_text(dumps.open(encoding="utf-8").readline(), encoding="utf-8")
+        ref_script = tmp / "reference.py"
+        ref_script.write_text(REFERENCE_SCRIPT)
+        out = tmp / "out.jsonl"
+        nodedup = ["--set", "NEWSCLEAN_DEDUP=false"]
+
+        runs: dict[str, list[float]] = {k: [] for k in ("ref", "html1", "html2", "text1", "text2", "ref0", "nc0")}
+        for rep in range(args.repeat):
+            print(f"repetition {rep + 1}/{args.repeat}", file=sys.stderr)
+            # Start-up alone (one document), to report steady-state rates beside whole-process times.
+            runs["ref0"].append(timed([sys.executable, str(ref_script), str(one_page)])[0])
+            runs["nc0"].append(timed(newsclean_cmd(one_page, out, 1, *nodedup))[0])
+            runs["ref"].append(timed([sys.executable, str(ref_script), str(pages)])[0])
+            runs["html1"].append(timed(newsclean_cmd(pages, out, 1, *nodedup))[0])
+            runs["html2"].append(timed(newsclean_cmd(pages, out, 2, *nodedup))[0])
+            runs["text1"].append(timed(newsclean_cmd(dumps, out, 1, *nodedup))[0])
+            runs["text2"].append(timed(newsclean_cmd(dumps, out, 2, *nodedup))[0])
+        med = {k: statistics.median(v) for k, v in runs.items()}
+        ratios = [h / r for h, r in zip(runs["html1"], runs["ref"])]
+        steady = [(h - h0) / (r - r0) for h, r, h0, r0 in zip(runs["html1"], runs["ref"], runs["nc0"], runs["ref0"])]
+
+        memory_line = "memory run skipped"
+        mem_rows: list[str] = []
+        if args.memory_docs:
+            repeat = max(1, -(-args.memory_docs // n_dumps))
+            big = tmp / "big.jsonl"
+            n_big = collect_dumps(data, big, repeat=repeat)
+            elapsed, sampler = timed(newsclean_cmd(big, tmp / "big.out.jsonl", 2, *nodedup), sample=True)
+            assert sampler is not None
+            curve = sampler.worker_rss_over_time()
+            mem_rows = [
+                f"| memory run | {n_big:,} dump documents, -j 2, {elapsed:.0f} s ({n_big / elapsed:.0f} docs/s) |",
+                f"| peak RSS per worker | {sampler.worker_peak_mb():.0f} MB (parent {sampler.parent_peak_mb():.0f} MB) |",
+                f"| worker RSS at 0/25/50/75/100 % of the run | {' / '.join(f'{x:.0f}' for x in curve)} MB |",
+            ]
+
+    cores = os.cpu_count() or 1
+    lines = [
+        f"Pages: {n_pages} benchmark HTML pages; dumps: {n_dumps} text documents (the dumps five times); {args.repeat} alternating runs, medians; "
+        f"{cores} cores. Whole-process wall time (start-up included).",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| bare trafilatura.extract, 1 process | {med['ref']:.1f} s ({n_pages / med['ref']:.1f} pages/s) | |",
+        f"| newsclean HTML chain, -j 1 | {med['html1']:.1f} s ({n_pages / med['html1']:.1f} pages/s) | |",
+        f"| **HTML chain / bare trafilatura** (median of per-run ratios) | **{statistics.median(ratios):.2f}** "
+        f"(runs: {', '.join(f'{r:.2f}' for r in ratios)}) | ≤ 1.0 |",
+        f"| same, start-up taken out of both sides (start-up: newsclean {med['nc0']:.1f} s, "
+        f"trafilatura {med['ref0']:.1f} s) | {statistics.median(steady):.2f} | ≤ 1.0 |",
+        f"| newsclean HTML chain, -j 2 | {med['html2']:.1f} s ({n_pages / med['html2']:.1f} pages/s); "
+        f"-j 2 / -j 1 throughput {med['html1'] / med['html2']:.2f} | ≥ 1.8 |",
+        f"| newsclean text chain, -j 1 | {n_dumps / med['text1']:.0f} docs/s per core "
+        f"({n_dumps / (med['text1'] - med['nc0']):.0f} without start-up) | ≥ 500 |",
+        f"| newsclean text chain, -j 2 | {n_dumps / med['text2']:.0f} docs/s; -j 2 / -j 1 throughput "
+        f"{med['text1'] / med['text2']:.2f} ({(med['text1'] - med['nc0']) / (med['text2'] - med['nc0']):.2f} "
+        f"without start-up) | ≥ 1.8 |",
+        *mem_rows,
+    ]
+    table = "\n".join(lines)
+    print(table)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Language-free structural detectors: shapes of boilerplate that need no phrase list.
+
+Each detector takes lines (or one line) and returns what to drop or cut, tagged
+with a ``struct:*`` rule id. The only data they use are agency / photo-credit
+names, which come from the packs (``credit_names``) so they stay extendable.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+#: A headline-like line: short, and not ending like a sentence or a lead-in.
+HEADLINE_MAX_CHARS = 160
+_SENTENCE_END = (".", ",", ";", ":")
+#: Upper-case letters of the Latin scripts (Polish, German, French...): starts of names and sentences.
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĮİĴĶĹĻĽĿŁŃŅŇŌŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+#: Header widgets are looked for among this many leading non-blank lines.
+HEADER_LINES = 5
+#: A lone date line is a byline/teaser date only near the edges (not in a schedule mid-text).
+TAIL_LINES = 3
+#: Consecutive repeats shorter than this (table cells like "8", "- 4%") are left alone.
+DUP_MIN_CHARS = 12
+#: A caption before an inline credit is at most this long.
+CAPTION_MAX_CHARS = 250
+
+# "date 2023-09 " / "date: 2024-06-18" at the very start of a dump: crawl metadata.
+DATE_PREFIX_RE = re.compile(r"^\s*date\s*:?\s*(\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)", re.IGNORECASE)
+
+# Weather widget: "17.8 C", "-3°C", "21 °F".
+WEATHER_RE = re.compile(r"^-?\d{1,2}(?:[.,]\d{1,2})?\s*°?\s*[CF]$")
+
+# A line that is only a date (and maybe a weekday/time): "Tuesday, July 23, 2024",
+# "23 lipca 2024, 13:51", "2024-07-23", "23.07.2024". Words are any letters, so it
+# is language-free; the 4-digit year anchors it.
+_WORD = r"[^\W\d_]{2,}\.?"
+_TIME = r"(?:,?\s+(?:\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?))?"
+HEADER_DATE_RE = re.compile(
+    rf"^(?:{_WORD}[,:]?\s+)?"
+    rf"(?:\d{{1,2}}\.?\s+{_WORD}|{_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?),?\s+(?:19|20)\d{{2}}{_TIME}$"
+    rf"|^(?:{_WORD}[,:]?\s+)?(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}){_TIME}$"
+)
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def normalise(line: str) -> str:
+    """Whitespace-collapsed form for comparing lines (NBSP and friends count as spaces)."""
+    return " ".join(line.split())
+
+
+def is_headline_like(line: str) -> bool:
+    """Short and not ending like a sentence: how related-article titles look."""
+    text = line.strip()
+    return 0 < len(text) <= HEADLINE_MAX_CHARS and not text.endswith(_SENTENCE_END)
+
+
+def date_prefix(first_line: str) -> tuple[str, str] | None:
+    """(raw prefix, rest of the line) when the dump starts with a 'date YYYY-MM' tag."""
+    match = DATE_PREFIX_RE.match(first_line)
+    if not match:
+        return None
+    return match.group(0).strip(), first_line[match.end():]
+
+
+# A line that is only a clock time: "19:49", "3:59 PM".
+TIME_LINE_RE = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?$")
+# The last line as an editor's sign-off: "RIRM", "(dpa)", "aja/PAP", "(red)".
+TAIL_SIGNATURE_RE = re.compile(rf"^(?:[{UPPER}]{{2,6}}|\([\w.]{{2,6}}(?:/[\w.]{{2,6}})*\)|[a-z]{{2,4}}(?:/[\w]{{2,5}})+)$")
+
+
+def date_line(line: str) -> str | None:
+    """Rule id when a line (anywhere) is only a date or a clock time: a byline or widget."""
+    text = normalise(line)
+    if len(text) <= 48 and (HEADER_DATE_RE.match(text) or TIME_LINE_RE.match(text)):
+        return "struct:date-line"
+    return None
+
+
+def tail_signature(line: str) -> bool:
+    return bool(TAIL_SIGNATURE_RE.match(line.strip()))
+
+
+def header_widget(line: str) -> str | None:
+    """Rule id when a leading line is a header widget (weather, today's date)."""
+    text = normalise(line)
+    if WEATHER_RE.match(text):
+        return "struct:header-weather"
+    if len(text) <= 48 and HEADER_DATE_RE.match(text):
+        return "struct:header-date"
+    return None
+
+
+class CreditDetector:
+    """Photo captions glued to, or followed by, an agency credit.
+
+    * glued: ``Vladimir Putin arrived in North KoreaReuters`` — a short line whose
+      last word runs into a credit name with no space (a caption and its credit
+      rendered as one text node). "Reuters reported" never matches: it is not glued.
+    * inline: ``<caption> / NAME SURNAME/AFP/East News / AFP <next sentence>`` —
+      the caption and its slash-separated credit are cut out of running text.
+    """
+
+    glued_rule = "struct:glued-credit"
+    line_rule = "struct:credit-line"
+    inline_rule = "struct:inline-credit"
+
+    def __init__(self, credit_names: Iterable[str]) -> None:
+        names = sorted({n.strip() for n in credit_names if n.strip()}, key=len, reverse=True)
+        self.enabled = bool(names)
+        if not self.enabled:
+            return
+        alt = "|".join(re.escape(n) for n in names)
+        # Glued credits: only capitalised names of 3+ chars, so "...Grundpa" never reads as "dpa".
+        glued = "|".join(re.escape(n) for n in names if len(n) >= 3 and n[0].isupper())
+        # lower-case letter (or closing quote) immediately followed by a credit name at line end
+        self._glued = re.compile(rf"[^\W\d_{UPPER}]['’”\"]?(?:{glued})\.?$")
+        word = rf"[{UPPER}][\w.&'’-]*"
+        token = rf"{word}(?:\s{word}){{0,3}}"
+        credit = rf"(?:{token}\s?/\s?)*(?i:{alt})(?:\s?/\s?{token})*"
+        # " / <credit>" then the next sentence (capital letter) or end of line
+        # (the next word must not close a bracket: "(picture alliance / dpa / Oliver Berg)" is one credit)
+        self._inline = re.compile(rf"\s/\s{credit}(?=\s+[{UPPER}\"„“][\w'’-]*(?![\w)\]])|\s*$)")
+        self._sentence_start = re.compile(rf"[.!?][\"”»)]?\s+(?=[{UPPER}\"„“])")
+        # a line that is only a credit: "AFP / MARCO BERTORELLO", "(REUTERS/Jane Doe)"
+        self._line = re.compile(rf"\(?(?:{credit})(?:\s?/\s?{credit})*\)?")
+
+    def glued(self, line: str) -> bool:
+        text = line.strip()
+        return self.enabled and len(text) <= HEADLINE_MAX_CHARS and bool(self._glued.search(text))
+
+    def credit_only(self, line: str) -> bool:
+        text = line.strip()
+        return self.enabled and len(text) <= 80 and bool(self._line.fullmatch(text))
+
+    def inline(self, line: str) -> tuple[str, list[str]]:
+        """The line without caption+credit spans, and the spans cut."""
+        if not self.enabled or " / " not in line:
+            return line, []
+        cuts: list[str] = []
+        while True:
+            match = self._inline.search(line)
+            if not match:
+                return line, cuts
+            start = self._caption_start(line, match.start())
+            if start is None:
+                return line, cuts
+            cuts.append(line[start:match.end()].strip())
+            line = (line[:start] + line[match.end():]).strip()
+
+    def _caption_start(self, line: str, credit_at: int) -> int | None:
+        """Where the caption before a credit begins: line start, or the last sentence end."""
+        if credit_at <= CAPTION_MAX_CHARS:
+            return 0
+        window_start = credit_at - CAPTION_MAX_CHARS
+        last = None
+        for match in self._sentence_start.finditer(line, window_start, credit_at):
+            last = match.end()
+        return last
+
+
+def is_repeatable(key: str) -> bool:
+    """Long enough for a consecutive repeat to be a rendering artefact, not a table cell."""
+    return len(key) >= DUP_MIN_CHARS and " " in key
+
+
+def duplicate_lines(lines: list[str]) -> list[int]:
+    """Indexes of lines that repeat the previous non-blank line (headline lists printed twice)."""
+    dups: list[int] = []
+    previous = None
+    for index, line in enumerate(lines):
+        if is_blank(line):
+            continue
+        key = normalise(line)
+        if key == previous and is_repeatable(key):
+            dups.append(index)
+        previous = key
+    return dups
+
+
+#: A dump's first line is its headline when it is a short, unpunctuated line like these bounds.
+TITLE_MIN_CHARS = 15
+TITLE_MAX_CHARS = 200
+TITLE_MIN_WORDS = 3
+TITLE_MAX_WORDS = 30
+#: Separators between a headline and the site name in page titles ("Headline | Site").
+_SITE_SEPARATORS = ("|", "-", "–", "—", "·", "»", "::", "//", ":")
+
+
+def leading_title(lines: list[str]) -> str | None:
+    """The headline on a dump's first line, or None when the text starts with a paragraph.
+
+    Shared by the cleaner (which keeps that line out of the article-block finder's
+    reach) and the title stage (which takes it), so both agree on what the title is.
+    """
+    body = [line.strip() for line in lines if line.strip()]
+    if len(body) < 2:
+        return None
+    first = normalise(body[0])
+    words = first.split()
+    if not (TITLE_MIN_CHARS <= len(first) <= TITLE_MAX_CHARS and TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS):
+        return None
+    if first.endswith(_SENTENCE_END) or first.endswith("..."):
+        return None
+    return first
+
+
+
+
+def _joined_with_site(part: str, whole: str) -> bool:
+    """``whole`` is ``part`` plus a site name: "Part | Site" or "Site - Part"."""
+    if whole.startswith(part):
+        return whole[len(part):].lstrip().startswith(_SITE_SEPARATORS)
+    if whole.endswith(part):
+        return whole[: len(whole) - len(part)].rstrip().endswith(_SITE_SEPARATORS)
+    return False
+
+
+def headline_without_site(title: str, lines: list[str]) -> str | None:
+    """A line that is the title without its site name ("Headline" for "Headline - Site").
+
+    Dumps often open with the page's <title> (with the site's name) and print the
+    bare headline a few lines further down; that line is the better title.
+    """
+    full = normalise(title).casefold()
+    for line in lines:
+        text = normalise(line)
+        if len(text) >= 8 and text.casefold() != full and _joined_with_site(text.casefold(), full):
+            return text
+    return None
+
+
+def same_title(line: str, title: str) -> bool:
+    """The line repeats the title: same words (case, spacing, final punctuation aside), or
+    the title is this line plus a site name ("Headline | Site", "Headline - Site")."""
+    text = normalise(line).casefold().rstrip(" .:")
+    full = normalise(title).casefold().rstrip(" .:")
+    if not text:
+        return False
+    if text == full:
+        return True
+    return len(text) >= TITLE_MIN_CHARS and _joined_with_site(text, full)

@@ -1,0 +1,1 @@
+"""Scrapy commands of the newsclean project (COMMANDS_MODULE in settings.py)."""

@@ -1,0 +1,59 @@
+"""Downloader middlewares for crawls."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from tldextract import TLDExtract
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# The bundled Public Suffix List snapshot only: never fetch it at crawl time.
+_split_domain = TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def site_of(url: str) -> str:
+    """The registrable domain of a URL (www.example.co.uk → example.co.uk); the host for IPs/localhost."""
+    return _site_of_host((urlsplit(url).hostname or "").lower())
+
+
+@lru_cache(maxsize=4096)
+def _site_of_host(host: str) -> str:
+    registered = _split_domain.extract_str(host).top_domain_under_public_suffix if host else ""
+    return registered or host
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    return site_of(url_a) == site_of(url_b)
+
+
+class OffDomainRedirectMiddleware:
+    """Drop a redirected request (HTTP 3xx or meta refresh) that leaves the site it started on.
+
+    The redirect middlewares put the chain into ``meta["redirect_urls"]``; when the
+    new target's site differs from the first URL's, the request is dropped with
+    an INFO line saying why, before anything is fetched from the other site.
+    """
+
+    def __init__(self, crawler: "Crawler") -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: "Crawler") -> "OffDomainRedirectMiddleware":
+        return cls(crawler)
+
+    def process_request(self, request: "Request", spider: Any = None) -> None:
+        chain = request.meta.get("redirect_urls")
+        if not chain or same_site(chain[0], request.url):
+            return None
+        logger.info("Dropped off-domain redirect: %s -> %s", chain[0], request.url)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newsclean/skipped/off_domain_redirect")
+        raise IgnoreRequest(f"off-domain redirect from {chain[0]} to {request.url}")

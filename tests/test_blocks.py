@@ -1,0 +1,169 @@
+"""select_article_lines: the article block of a plain-text dump."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsclean.boilerplate.blocks import (
+    MODEL_PATH,
+    DumpLineModel,
+    detect_stoplist_language,
+    select_article_lines,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _seed(path: Path) -> tuple[list[str], dict]:
+    expected = json.loads((path.parent / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return path.read_text(encoding="utf-8").splitlines(), expected
+
+
+def _missing_keeps(lines: list[str], expected: dict) -> list[str]:
+    kept, _ = select_article_lines(lines, language=expected.get("language"))
+    text = _collapse("\n".join(kept))
+    return [k for k in expected["keep"] if _collapse(k) not in text]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seed_keeps_survive_raw_lines(path: Path) -> None:
+    lines, expected = _seed(path)
+    assert _missing_keeps(lines, expected) == []
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seed_keeps_survive_after_boilerplate_lines_are_gone(path: Path) -> None:
+    # what the rule engine hands over: the known boilerplate lines already removed
+    lines, expected = _seed(path)
+    drops = [_collapse(d) for d in expected["drop"]]
+    keeps = [_collapse(k) for k in expected["keep"]]
+    cleaned = [
+        line for line in lines
+        if not any(d in _collapse(line) for d in drops) or any(k in _collapse(line) for k in keeps)
+    ]
+    assert _missing_keeps(cleaned, expected) == []
+
+
+def test_seed_related_list_is_dropped_with_reasons() -> None:
+    lines, expected = _seed(SEEDS[0])
+    kept, removed = select_article_lines(lines)
+    text = _collapse("\n".join(kept))
+    dropped = [d for d in expected["drop"] if _collapse(d) not in text]
+    assert len(dropped) >= len(expected["drop"]) - 3
+    assert {r["rule"] for r in removed} <= {
+        "block:link-list", "block:outside-article", "block:short-line", "block:low-text-density", "block:context",
+    }
+
+
+def _synthetic_page() -> list[str]:
+    menu = ["Home", "World", "Business", "Sport", "Culture", "Weather", "Contact"]
+    article = [
+        "City council approves new budget for public transport",
+        "The city council approved on Tuesday a budget that doubles the money spent on buses and trams, "
+        "after a debate that lasted for more than six hours.",
+        "The mayor said that the plan was the only way to cut the traffic in the centre, and that the "
+        "first new lines would open in the spring of next year.",
+        "Opposition members argued that the city could not afford it, but the vote was won by a clear "
+        "majority of the councillors who were present in the chamber.",
+        "What happens next",
+        "The budget now goes to the regional office, which has thirty days to check that it is in line "
+        "with the law before it can come into force.",
+    ]
+    footer = ["Related", "Five things to do this weekend", "Traffic news", "Newsletter", "Privacy policy",
+              "Terms of use", "© 2024 Example Media"]
+    return menu + [""] + article + [""] + footer
+
+
+def test_article_kept_menus_and_footer_dropped() -> None:
+    lines = _synthetic_page()
+    kept, removed = select_article_lines(lines, language="en")
+    text = "\n".join(kept)
+    assert "doubles the money spent on buses" in text
+    assert "thirty days to check" in text
+    assert "What happens next" in text  # a subheading inside the article stays
+    for gone in ("Business", "Weather", "Privacy policy", "Terms of use"):
+        assert gone not in text
+    rules = {r["text"]: r["rule"] for r in removed}
+    assert rules["Business"] == "block:link-list"
+    # every non-blank input line is either kept or reported as removed, once
+    assert len([line for line in kept if line.strip()]) + len(removed) == len([line for line in lines if line.strip()])
+
+
+def test_removed_lines_are_reported_in_order_and_input_untouched() -> None:
+    lines = _synthetic_page()
+    before = list(lines)
+    kept, removed = select_article_lines(lines)
+    assert lines == before
+    body = [line for line in lines if line.strip()]
+    positions = [body.index(r["text"]) for r in removed]
+    assert positions == sorted(positions)
+
+
+def test_deterministic() -> None:
+    lines, _ = _seed(SEEDS[0])
+    assert select_article_lines(lines) == select_article_lines(list(lines))
+
+
+def test_language_given_or_detected_agree_on_polish_seed() -> None:
+    lines, expected = _seed(SEEDS[0])
+    assert expected["language"] == "pl"
+    assert select_article_lines(lines, language="pl") == select_article_lines(lines)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Władimir Putin przybył we wtorek wieczorem do Korei Północnej, jak informuje agencja, "
+         "powołując się na rosyjskie media. To jest pierwsza od lat wizyta w tym kraju.", "Polish"),
+        ("The council approved the budget on Tuesday after a debate that lasted for more than six hours "
+         "and the mayor said that it was the only way.", "English"),
+        ("Der Stadtrat hat am Dienstag den Haushalt beschlossen, nachdem die Debatte mehr als sechs "
+         "Stunden gedauert hatte und der Bürgermeister sprach.", "German"),
+    ],
+)
+def test_stoplist_language_detection(text: str, language: str) -> None:
+    assert detect_stoplist_language([text]) == language
+
+
+def test_edge_inputs() -> None:
+    assert select_article_lines([]) == ([], [])
+    assert select_article_lines(["", "   "]) == ([], [])
+    kept, removed = select_article_lines(["Only one line here."])
+    assert kept == ["Only one line here."] and removed == []
+    # never empty for a page that has text, even when nothing looks like an article
+    kept, _ = select_article_lines(["Home", "News", "Sport"])
+    assert len(kept) >= 1
+
+
+def test_huge_repetitive_dump_does_not_break() -> None:
+    lines = ["Home"] * 5000 + ["A long enough sentence that reads like the text of an article, with words."] * 3
+    kept, removed = select_article_lines(lines, language="xx")  # unknown language: detected instead
+    assert len(kept) + len(removed) == len(lines)
+    assert kept[-1].startswith("A long enough sentence")
+
+
+def test_unspaced_script_lines_count_as_text() -> None:
+    menu = ["ホーム", "ニュース", "スポーツ", "天気", "お問い合わせ"]
+    body = [
+        "市議会は火曜日、バスと路面電車に使う予算を二倍にする計画を承認しました。議論は六時間以上続きました。",
+        "市長は、この計画が中心部の交通を減らす唯一の方法であり、最初の新しい路線は来年の春に開通すると述べました。",
+        "反対派はこの費用を市が負担できないと主張しましたが、投票は出席した議員の明確な多数で可決されました。",
+    ]
+    kept, _ = select_article_lines(menu + body + menu)
+    text = "\n".join(kept)
+    assert all(line in text for line in body)
+    assert "お問い合わせ" not in text
+
+
+def test_shipped_model_is_plain_json_and_loads() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model = DumpLineModel.load(MODEL_PATH)
+    assert len(model.line.weights) == len(data["line"]["features"])
+    assert 0.0 < model.threshold < 1.0

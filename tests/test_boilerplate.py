@@ -1,0 +1,302 @@
+"""The boilerplate cleaner: rule packs (data) and the language-free structural detectors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsclean.boilerplate.engine import RULE_KINDS, Cleaner, load_pack, load_packs, pack_files
+from newsclean.chain import load_settings
+from newsclean.stages.clean import CleanStage
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    # the article-block finder (another module) is tested on its own
+    return Cleaner(load_packs(), article_blocks=False)
+
+
+def clean(cleaner: Cleaner, text: str, kind: str = "text"):
+    result = cleaner.clean(text, input_kind=kind)
+    return result.text, result.removed
+
+
+def rules_of(removed) -> set[str]:
+    return {r["rule"] for r in removed}
+
+
+ARTICLE_PL = (
+    "Rząd przyjął w środę projekt ustawy o finansowaniu szpitali powiatowych. Dokument trafi teraz do Sejmu, "
+    "gdzie posłowie zajmą się nim na najbliższym posiedzeniu, jak poinformował rzecznik rządu."
+)
+ARTICLE_PL2 = (
+    "Według ministerstwa zdrowia pieniądze trafią przede wszystkim na oddziały ratunkowe i pediatryczne. "
+    "Samorządy od lat alarmowały, że bez dodatkowych środków część placówek będzie musiała ograniczyć pracę."
+)
+ARTICLE_PL3 = (
+    "Opozycja zapowiedziała, że zgłosi poprawki do projektu. Jej zdaniem proponowane kwoty są zbyt niskie, "
+    "a termin wejścia przepisów w życie jest nierealny dla mniejszych szpitali w regionach."
+)
+ARTICLE_EN = (
+    "The city council approved the new budget on Monday after a long debate. The plan raises spending on "
+    "schools and roads, and the mayor said the vote showed broad support across the chamber."
+)
+ARTICLE_DE = (
+    "Die Bundesregierung hat am Dienstag ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen. "
+    "Anzeige erstatten können Bürger künftig auch online, teilte das Ministerium in Berlin mit."
+)
+
+
+# --- packs are data ---------------------------------------------------------------------
+
+def test_builtin_packs_load_and_rule_ids_name_their_language():
+    packs = load_packs()
+    languages = {p.language for p in packs}
+    assert {"pl", "en", "*"} <= languages
+    for pack in packs:
+        prefix = "any" if pack.language == "*" else pack.language
+        for rule in pack.rules:
+            assert rule.kind in RULE_KINDS
+            assert rule.id.startswith(prefix + ":"), rule.id
+
+
+def test_a_new_language_is_a_new_toml_file(tmp_path: Path):
+    (tmp_path / "fi.toml").write_text(
+        'language = "fi"\n[[rules]]\nid = "fi:ad-marker"\nkind = "line"\npatterns = [\'Mainos\']\n', encoding="utf-8"
+    )
+    text = f"{ARTICLE_EN}\nMainos\n{ARTICLE_EN}"
+    default = Cleaner.from_settings(load_settings(), article_blocks=False)
+    assert "Mainos" in default.clean(text).text
+    extended = Cleaner.from_settings(load_settings({"NEWSCLEAN_RULE_PACK_DIRS": [str(tmp_path)]}), article_blocks=False)
+    result = extended.clean(text)
+    assert "Mainos" not in result.text
+    assert {"rule": "fi:ad-marker", "text": "Mainos"} in result.removed
+
+
+def test_packs_can_be_limited_to_some_languages():
+    only_pl = Cleaner(load_packs(["pl"]), article_blocks=False)
+    assert "Must read" in only_pl.clean(f"{ARTICLE_EN}\nMust read\n{ARTICLE_EN}").text
+    assert all(f.stem in ("pl", "common") for f in pack_files(["pl"]))
+    with pytest.raises(ValueError, match="no rule pack"):
+        pack_files(["xx"])
+
+
+def test_a_malformed_pack_is_a_clear_error(tmp_path: Path):
+    bad = tmp_path / "xx.toml"
+    bad.write_text('[[rules]]\nid = "xx:bad"\nkind = "line"\npatterns = [\'(unclosed\']\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="xx:bad"):
+        load_pack(bad)
+    bad.write_text('[[rules]]\nid = "xx:bad"\nkind = "sometimes"\npatterns = ["x"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="kind"):
+        load_pack(bad)
+
+
+# --- families ----------------------------------------------------------------------------
+
+def test_related_headline_list_after_marker(cleaner):
+    text = "\n".join([ARTICLE_PL, "Czytaj więcej:", "Premier spotkał się z rolnikami", "Premier spotkał się z rolnikami",
+                      "Nowe przepisy o podatkach. Co się zmieni?"])
+    out, removed = clean(cleaner, text)
+    assert out == ARTICLE_PL
+    assert rules_of(removed) == {"pl:related-list"}
+
+
+def test_english_more_articles_block(cleaner):
+    text = "\n".join([ARTICLE_EN, "More articles", "- Advertisement -", "Latest article"])
+    out, removed = clean(cleaner, text)
+    assert out == ARTICLE_EN
+    assert "en:related-list" in rules_of(removed)
+
+
+def test_marker_with_its_headline_on_one_line(cleaner):
+    text = "\n".join([ARTICLE_PL, "Czytaj też: Sejm uchwalił budżet na przyszły rok", ARTICLE_PL])
+    out, removed = clean(cleaner, text)
+    assert "Sejm uchwalił" not in out and out.count(ARTICLE_PL) == 2
+    assert removed == [{"rule": "pl:related-list", "text": "Czytaj też: Sejm uchwalił budżet na przyszły rok"}]
+
+
+def test_marker_glued_to_previous_word(cleaner):
+    text = "\n".join([ARTICLE_PL, "Czytaj też:", "Minister odwołany ze stanowiskaCzytaj też:", "Kolejny nagłówek bez kropki"])
+    out, removed = clean(cleaner, text)
+    assert out == ARTICLE_PL
+    assert "Minister odwołany" in removed[0]["text"]
+
+
+def test_teaser_at_the_end_of_a_long_line_is_cut_not_the_line(cleaner):
+    line = ARTICLE_PL + " Zobacz również: Mecz zakończył się remisem 1:1. Dwa gole w końcówce"
+    out, removed = clean(cleaner, line)
+    assert out == ARTICLE_PL
+    assert removed == [{"rule": "pl:related-list", "text": "Zobacz również: Mecz zakończył się remisem 1:1. Dwa gole w końcówce"}]
+
+
+def test_ad_markers(cleaner):
+    text = "\n".join([ARTICLE_EN, "- Advertisement -", ARTICLE_EN, "REKLAMA", ARTICLE_EN, "Anzeige"])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_EN] * 3
+    assert rules_of(removed) == {"en:ad-marker", "pl:ad-marker", "de:ad-marker"}
+
+
+def test_comment_closure_notice_at_the_end(cleaner):
+    text = "\n".join([ARTICLE_PL, ARTICLE_PL2, "Wyłączono komentarze",
+                      "Jako redakcja serwisu doceniamy zaangażowanie naszych czytelników w komentarzach.", "Redakcja serwisu Wiadomości"])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
+    assert removed[0]["rule"] == "pl:comments-closed" and removed[0]["text"].startswith("Wyłączono komentarze")
+
+
+def test_comment_closure_glued_in_a_dump(cleaner):
+    text = "\n".join([ARTICLE_PL, ARTICLE_PL2, "Wyłączono komentarzeJako redakcja doceniamy zaangażowanie czytelników."])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
+    assert "pl:comments-closed" in rules_of(removed)
+
+
+def test_a_footer_marker_early_in_the_text_does_not_cut_the_article(cleaner):
+    text = "\n".join(["Wszystkie komentarze", ARTICLE_PL, ARTICLE_PL2, ARTICLE_PL3])
+    out, _ = clean(cleaner, text)
+    assert out.splitlines()[1:] == [ARTICLE_PL, ARTICLE_PL2, ARTICLE_PL3]
+
+
+def test_video_notice_and_its_title(cleaner):
+    text = "\n".join([ARTICLE_PL, "Dalsza część artykułu pod materiałem wideo", "Tak wyglądał szczyt w Brukseli", ARTICLE_PL])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL]
+    assert removed == [{"rule": "pl:video-notice", "text": "Dalsza część artykułu pod materiałem wideo\nTak wyglądał szczyt w Brukseli"}]
+
+
+def test_photo_credits(cleaner):
+    text = "\n".join([ARTICLE_PL, "Źródło zdjęć: © Facebook, Pixabay", ARTICLE_EN, "Main photo source: Reuters", "AFP / JOHN SMITH"])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_EN]
+    assert rules_of(removed) == {"pl:photo-credit", "en:photo-credit", "struct:credit-line"}
+
+
+def test_caption_glued_to_its_credit(cleaner):
+    text = "\n".join([ARTICLE_EN, "The mayor speaks to reporters outside the city hallReuters", ARTICLE_EN])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_EN, ARTICLE_EN]
+    assert removed == [{"rule": "struct:glued-credit", "text": "The mayor speaks to reporters outside the city hallReuters"}]
+
+
+def test_caption_and_credit_inside_running_text(cleaner):
+    line = "Premier i prezydent podczas spotkania w 2022 r. / JAN KOWALSKI/AFP/East News / AFP " + ARTICLE_PL
+    out, removed = clean(cleaner, line)
+    assert out == ARTICLE_PL
+    assert removed == [{"rule": "struct:inline-credit", "text": "Premier i prezydent podczas spotkania w 2022 r. / JAN KOWALSKI/AFP/East News / AFP"}]
+
+
+def test_editor_signatures(cleaner):
+    text = "\n".join([ARTICLE_PL, "oprac. KAR", ARTICLE_PL, "aja/PAP"])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL]
+    assert rules_of(removed) == {"pl:editor-signature"}
+
+
+def test_teasers_trailers_and_chrome(cleaner):
+    text = "\n".join(["Must read", ARTICLE_EN, "Share on Facebook", "Udostępnij", ARTICLE_EN, "Source link"])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_EN, ARTICLE_EN]
+    assert {"en:related-list", "en:share-chrome", "pl:share-chrome", "en:source-link"} <= rules_of(removed)
+
+
+# --- structural detectors ----------------------------------------------------------------
+
+def test_header_widgets_are_recorded_for_the_date_stage(cleaner):
+    text = "\n".join(["17.8 C", "Tuesday, July 23, 2024", "City approves budget", ARTICLE_EN])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == ["City approves budget", ARTICLE_EN]
+    assert removed[:2] == [
+        {"rule": "struct:header-weather", "text": "17.8 C"},
+        {"rule": "struct:header-date", "text": "Tuesday, July 23, 2024"},
+    ]
+
+
+def test_date_prefix_leaves_the_text_and_is_kept_raw_in_removed(cleaner):
+    out, removed = clean(cleaner, " date 2023-09 " + ARTICLE_PL + "\n" + ARTICLE_PL2)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
+    assert removed == [{"rule": "struct:date-prefix", "text": "date 2023-09"}]
+
+
+def test_a_paragraph_printed_twice_in_a_row_is_kept_once(cleaner):
+    out, removed = clean(cleaner, "\n".join([ARTICLE_PL, ARTICLE_PL, ARTICLE_PL2]))
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
+    assert removed == [{"rule": "struct:dup-lines", "text": ARTICLE_PL}]
+
+
+def test_consecutive_duplicate_lines(cleaner):
+    text = "\n".join([ARTICLE_EN, "Budget vote delayed again", "Budget vote delayed again", ARTICLE_EN])
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_EN, "Budget vote delayed again", ARTICLE_EN]
+    assert removed == [{"rule": "struct:dup-lines", "text": "Budget vote delayed again"}]
+
+
+# --- real article text must survive ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vladimir Putin arrived in North Korea on Tuesday, Reuters reported, citing Russian media.",
+        "The talks in Geneva were hosted by the Secretary of State, Antony Blinken",
+        "He said the figures had been confirmed by Reuters",
+        ARTICLE_DE,
+        "Werbung für Tabak wird ab 2025 weiter eingeschränkt, sagte die Ministerin am Mittwoch in Berlin.",
+        "Zobacz też, jak zmieniały się ceny paliw w ostatnich miesiącach na stacjach w całym kraju.",
+        "Read more about the changes in the report the ministry published on Friday, officials said.",
+        "Fotografie ist seine Leidenschaft: Seit zwanzig Jahren arbeitet er für Zeitungen in Hamburg.",
+        "Die Polizei (dpa / Archiv) ermittelt weiter, wie ein Sprecher am Abend bestätigte.",
+    ],
+)
+def test_article_sentences_survive(cleaner, line):
+    text = "\n".join([ARTICLE_EN, line, ARTICLE_EN])
+    out, removed = clean(cleaner, text)
+    assert line in out.splitlines(), removed
+
+
+def test_a_schedule_of_dates_in_the_middle_survives(cleaner):
+    days = ["Donnerstag, 03. Februar 2022", "Freitag, 04. Februar 2022", "Samstag, 05. Februar 2022"]
+    text = "\n".join([ARTICLE_DE, ARTICLE_DE, ARTICLE_DE, ARTICLE_DE, ARTICLE_DE, ARTICLE_DE, *days, ARTICLE_DE, ARTICLE_DE, ARTICLE_DE, ARTICLE_DE])
+    out, _ = clean(cleaner, text)
+    assert all(day in out for day in days)
+
+
+def test_short_repeated_table_cells_survive(cleaner):
+    text = "\n".join([ARTICLE_EN, "8", "8", "- 4%", "- 4%", ARTICLE_EN])
+    out, _ = clean(cleaner, text, kind="html")
+    assert out.splitlines().count("8") == 2
+
+
+# --- every removal carries its rule; the stage records them --------------------------------
+
+def test_every_removal_is_rule_and_text_and_text_is_gone(cleaner):
+    text = "\n".join(["17.8 C", ARTICLE_EN, "- Advertisement -", "Photo: John Smith", ARTICLE_PL, "Reklama",
+                      "Czytaj też:", "Nagłówek pierwszy", "Nagłówek drugi", "Source link"])
+    out, removed = clean(cleaner, text)
+    assert removed
+    for removal in removed:
+        assert set(removal) == {"rule", "text"}
+        assert ":" in removal["rule"] and removal["text"].strip()
+        for part in removal["text"].splitlines():
+            assert part not in out.splitlines()
+
+
+def test_clean_stage_appends_to_item_removed():
+    stage = CleanStage.from_settings(load_settings())
+    stage.cleaner = Cleaner(load_packs(), article_blocks=False)
+    item = {"input_kind": "html", "body": f"{ARTICLE_EN}\n- Advertisement -", "removed": [{"rule": "earlier", "text": "x"}]}
+    stage.process_item(item)
+    assert item["body"] == ARTICLE_EN
+    assert item["removed"] == [{"rule": "earlier", "text": "x"}, {"rule": "en:ad-marker", "text": "- Advertisement -"}]
+    assert stage.stats["chars_removed/en:ad-marker"] == len("- Advertisement -")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "\r\n"])
+def test_empty_input_gives_empty_text(cleaner, text):
+    result = cleaner.clean(text)
+    assert result.text == "" and result.removed == []
+
+
+def test_windows_line_endings_and_nbsp(cleaner):
+    text = f"{ARTICLE_PL}\r\noprac.\u00a0 KAR\r\n{ARTICLE_PL2}"
+    out, removed = clean(cleaner, text)
+    assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
+    assert removed == [{"rule": "pl:editor-signature", "text": "oprac.\u00a0 KAR"}]

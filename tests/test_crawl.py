@@ -1,0 +1,353 @@
+"""Crawling: the real `scrapy crawl` command against a real local HTTP server (no internet).
+
+Each crawl test runs .venv's `scrapy crawl <spider>` from the project root as a
+subprocess and reads the exported JSONL. Assertions marked NEEDS-CLEANER depend
+on the boilerplate cleaner (newsclean/boilerplate), the others only on the
+crawl machinery and on what trafilatura removes by itself.
+"""
+from __future__ import annotations
+
+import csv
+import asyncio
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsclean.chain import build_chain, load_settings, stage_classes
+from newsclean.commands.crawl import join_repeated
+from newsclean.pipelines import OFFLOAD_PATH, ProcessPoolStages
+from newsclean.record import new_item
+from newsclean.spiders.base import configure_crawl, entry_day
+from newsclean.stages.base import Stage
+from newsclean.state import CrawlState, content_hash
+from scrapy.settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+
+RADA = "/pl/wiadomosci/rada-miasta-budzet.html"
+POCIAGI = "/pl/wiadomosci/pociagi-remont.html"
+FESTIWAL = "/pl/kultura/festiwal.html"
+STARY = "/pl/wiadomosci/stary-artykul.html"
+HARBOUR = "/en/news/harbour-bridge.html"
+LIBRARY = "/en/news/library-opening.html"
+TRAINS = "/slow/night-trains.html"
+
+
+class Crawl:
+    """One finished `scrapy crawl` run: its records (by URL path) and its log."""
+
+    def __init__(self, site, out: Path, proc: subprocess.CompletedProcess) -> None:
+        self.log = proc.stderr
+        self.returncode = proc.returncode
+        lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+        self.records = [json.loads(line) for line in lines if line.strip()]
+        self.by_path = {r["url"].removeprefix(site.base): r for r in self.records}
+
+
+def crawl(site, tmp_path: Path, spider: str, *args: str, name: str = "out", state: Path | None = None,
+          workers: int = -1, settings: dict[str, str] | None = None) -> Crawl:
+    """Run `scrapy crawl spider -a ... -O tmp/name.jsonl` with test-friendly settings."""
+    out = tmp_path / f"{name}.jsonl"
+    command = [SCRAPY, "crawl", spider, *args, "-O", str(out),
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0",
+               "-s", f"NEWSCLEAN_WORKERS={workers}",
+               "-s", f"NEWSCLEAN_STATE={state or ''}",
+               "-s", "LOG_LEVEL=INFO"]
+    for key, value in (settings or {}).items():
+        command += ["-s", f"{key}={value}"]
+    proc = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=180)
+    result = Crawl(site, out, proc)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert " ERROR: " not in proc.stderr, proc.stderr[-3000:]
+    return result
+
+
+# --- the whole site through robots.txt and sitemaps, with the process pool -----------
+@pytest.fixture
+def site_crawl(site_server, tmp_path):
+    return crawl(site_server, tmp_path, "sitemap", "-a", f"url={site_server.base}/", workers=2)
+
+
+def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_crawl):
+    # robots.txt → sitemap index → news sitemap + plain sitemap + archive; the in-domain
+    # redirect is followed, the slow page arrives, everything else is dropped.
+    assert set(site_crawl.by_path) == {RADA, POCIAGI, FESTIWAL, STARY, HARBOUR, LIBRARY, TRAINS}
+    assert all(r["error"] is None for r in site_crawl.records)
+    assert all(r["input_kind"] == "html" for r in site_crawl.records)
+    # disallowed by robots.txt: never even requested
+    assert "/private/secret.html" not in site_server.paths_requested()
+    # off-domain redirect: dropped before fetching, with a logged reason
+    assert site_server.paths_requested("localhost") == []
+    assert "Dropped off-domain redirect" in site_crawl.log
+    # non-HTML: fetched, dropped with a logged reason
+    assert "Skipped non-HTML response" in site_crawl.log and "application/pdf" in site_crawl.log
+    assert "usuniety" not in " ".join(site_crawl.by_path)  # the 404
+    # the worker pool ran the CPU stages
+    assert "run in a pool of 2 worker processes" in site_crawl.log
+
+
+def test_sitemap_crawl_removes_boilerplate_that_trafilatura_drops(site_crawl):
+    rada = site_crawl.by_path[RADA]["text"]
+    assert rada.startswith("Po trwającej niemal dziewięć godzin sesji")
+    assert "Mieszkańcy mogą zapoznać się z pełnym dokumentem" in rada
+    for gone in ("REKLAMA", "Czytaj także", "Komentarze zostały wyłączone", "Wideo:",
+                 "Fot. Jan Kowalski", "Strona główna", "Wszelkie prawa zastrzeżone"):
+        assert gone not in rada
+    harbour = site_crawl.by_path[HARBOUR]["text"]
+    assert "A full inspection will now take place every three years" in harbour
+    for gone in ("Advertisement", "Related stories", "Comments are closed", "Video:",
+                 "Photo: Anna Smith", "All rights reserved"):
+        assert gone not in harbour
+    assert len(harbour.split("\n\n")) == 5  # paragraphs separated by a blank line
+
+
+def test_sitemap_crawl_boilerplate_needs_cleaner(site_crawl):
+    # NEEDS-CLEANER: inline credit and "read more" lines that trafilatura keeps.
+    assert "Fot. Archiwum organizatora" not in site_crawl.by_path[FESTIWAL]["text"]
+    assert "Read more:" not in site_crawl.by_path[LIBRARY]["text"]
+
+
+def test_sitemap_crawl_language_title_date_and_encoding(site_crawl):
+    records = site_crawl.by_path
+    assert {p: records[p]["language"]["code"] for p in (RADA, POCIAGI, FESTIWAL, HARBOUR, LIBRARY)} == {
+        RADA: "pl", POCIAGI: "pl", FESTIWAL: "pl", HARBOUR: "en", LIBRARY: "en"}
+    # windows-1250 declared only in the page's <meta>: decoded right
+    assert "Już po raz dwunasty do Żółkiewki zjadą zespoły" in records[FESTIWAL]["text"]
+    assert records[FESTIWAL]["title"] == "Festiwal muzyki dawnej w Żółkiewce"
+    assert records[HARBOUR]["title"] == "Harbour bridge reopens after two years of repairs"
+    # the page states no date: the news sitemap's publication date is used
+    assert records[RADA]["date"]["value"] == "2024-06-18"
+    assert records[RADA]["date"]["source"] == "sitemap"
+    # the page's own date wins over the sitemap's (reached through the in-domain redirect)
+    assert records[POCIAGI]["date"]["value"] == "2024-06-16"
+    assert records[POCIAGI]["date"]["source"] != "sitemap"
+
+
+def test_sitemap_since_skips_old_entries_and_old_child_sitemaps(site_server, tmp_path):
+    result = crawl(site_server, tmp_path, "sitemap", "-a", f"url={site_server.base}/sitemap_index.xml",
+                   "-a", "since=2024-06-17")
+    # POCIAGI's news-sitemap entry is dated 2024-06-16
+    assert set(result.by_path) == {RADA, FESTIWAL, HARBOUR, LIBRARY, TRAINS}
+    # the archive sitemap (lastmod 2019) is not even fetched
+    assert "/sitemap-archive.xml" not in site_server.paths_requested()
+    assert STARY not in site_server.paths_requested()
+
+
+# --- feeds ------------------------------------------------------------------------------
+def test_feed_spider_reads_rss_and_atom_with_dates_and_titles(site_server, tmp_path):
+    result = crawl(site_server, tmp_path, "feed",
+                   "-a", f"url={site_server.base}/feed.rss,{site_server.base}/feed.atom",
+                   "-a", "since=2024-06-01")
+    assert set(result.by_path) == {HARBOUR, LIBRARY + "?utm_source=rss", RADA, POCIAGI}
+    harbour = result.by_path[HARBOUR]
+    # pubDate 00:30 +0200 is the 18th where it was written (the 17th in UTC)
+    assert (harbour["date"]["value"], harbour["date"]["source"]) == ("2024-06-18", "feed")
+    rada = result.by_path[RADA]  # Atom <published>
+    assert (rada["date"]["value"], rada["date"]["source"]) == ("2024-06-18", "feed")
+    assert STARY not in site_server.paths_requested()  # older than since
+
+
+# --- articles: repeated -a url, urls_file, follow -----------------------------------------
+def test_articles_spider_takes_repeated_urls_and_a_urls_file(site_server, tmp_path):
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text(f"# my list\n{site_server.base}{FESTIWAL}\n\nnot a url\n{site_server.base}/missing.html\n",
+                         encoding="utf-8")
+    result = crawl(site_server, tmp_path, "articles",
+                   "-a", f"url={site_server.base}{RADA}", "-a", f"url={site_server.base}{HARBOUR}",
+                   "-a", f"urls_file={urls_file}", "-O", str(tmp_path / "also.csv"))
+    assert set(result.by_path) == {RADA, HARBOUR, FESTIWAL}
+    assert "Skipped invalid URL 'not a url'" in result.log
+    # a second stock feed export (FILE.csv) next to the JSONL: newsclean's flat CSV
+    with (tmp_path / "also.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(row["url"].removeprefix(site_server.base) for row in rows) == sorted([RADA, HARBOUR, FESTIWAL])
+    assert {row["language_code"] for row in rows} == {"pl", "en"}
+
+
+def test_articles_spider_follows_matching_links_within_depth(site_server, tmp_path):
+    result = crawl(site_server, tmp_path, "articles", "-a", f"url={site_server.base}{HARBOUR}",
+                   "-a", "follow=/en/news/", settings={"DEPTH_LIMIT": "1"})
+    # harbour links library (matches) and the night-trains page (does not match)
+    assert set(result.by_path) == {HARBOUR, LIBRARY}
+
+
+def test_join_repeated_spider_arguments():
+    assert join_repeated(["url=a", "since=2024-01-01", "url=b,c"]) == ["url=a,b,c", "since=2024-01-01"]
+
+
+# --- incremental re-crawls --------------------------------------------------------------
+def test_second_crawl_exports_only_new_or_changed_articles(site_server, tmp_path):
+    state = tmp_path / "state" / "crawl.sqlite"
+    urls = [f"url={site_server.base}{p}" for p in (RADA, HARBOUR, LIBRARY)]
+    args = [a for url in urls for a in ("-a", url)]
+    first = crawl(site_server, tmp_path, "articles", *args, name="first", state=state)
+    assert set(first.by_path) == {RADA, HARBOUR, LIBRARY}
+
+    second = crawl(site_server, tmp_path, "articles", *args, name="second", state=state)
+    assert second.records == []
+    assert "skipped 3 unchanged" in second.log
+
+    # one article is edited; a new one is listed: only those two come out
+    page = (PROJECT / "fixtures/site" / HARBOUR.lstrip("/")).read_text(encoding="utf-8")
+    site_server.overrides[HARBOUR] = page.replace("twenty thousand vehicles", "twenty-five thousand vehicles").encode()
+    third = crawl(site_server, tmp_path, "articles", *args, "-a", f"url={site_server.base}{FESTIWAL}",
+                  name="third", state=state)
+    assert set(third.by_path) == {HARBOUR, FESTIWAL}
+    assert "twenty-five thousand" in third.by_path[HARBOUR]["text"]
+    assert "exported 1 new and 1 changed articles; skipped 2 unchanged" in third.log
+
+    # the state can be switched off for one crawl
+    fresh = crawl(site_server, tmp_path, "articles", *args, name="fresh", state=None)
+    assert set(fresh.by_path) == {RADA, HARBOUR, LIBRARY}
+
+
+def test_canonical_url_counts_as_seen(site_server, tmp_path):
+    state = tmp_path / "state.sqlite"
+    crawl(site_server, tmp_path, "articles", "-a", f"url={site_server.base}{LIBRARY}", name="a", state=state)
+    # the same article under a tracking URL: its canonical link is already known
+    again = crawl(site_server, tmp_path, "articles", "-a", f"url={site_server.base}{LIBRARY}?utm_source=rss",
+                  name="b", state=state)
+    assert again.records == []
+
+
+def test_two_concurrent_crawls_share_one_state_file(site_server, tmp_path):
+    state = tmp_path / "shared.sqlite"
+    base = site_server.base
+    commands = []
+    for name, paths in (("one", (RADA, HARBOUR, FESTIWAL)), ("two", (HARBOUR, LIBRARY, POCIAGI))):
+        command = [SCRAPY, "crawl", "articles", "-O", str(tmp_path / f"{name}.jsonl"),
+                   "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0",
+                   "-s", "NEWSCLEAN_WORKERS=-1", "-s", f"NEWSCLEAN_STATE={state}"]
+        for path in paths:
+            command += ["-a", f"url={base}{path}"]
+        commands.append(command)
+    procs = [subprocess.Popen(c, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for c in commands]
+    logs = [p.communicate(timeout=180)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], logs
+    exported = []
+    for name in ("one", "two"):
+        exported += [json.loads(line)["url"] for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()]
+    # every article once in total: the shared one went to whichever crawl claimed it first
+    assert sorted(exported) == sorted(f"{base}{p}" for p in (RADA, HARBOUR, FESTIWAL, LIBRARY, POCIAGI))
+    db = CrawlState(state)
+    assert db.integrity_ok()
+    db.close()
+
+
+def _hammer_state(path: str, worker: int, count: int) -> None:
+    state = CrawlState(path)
+    for i in range(count):
+        # half the URLs are shared by both writers, half are their own
+        url = f"http://example.com/shared/{i}" if i % 2 else f"http://example.com/w{worker}/{i}"
+        state.check_and_remember([url], content_hash("t", f"text {i}"), dedup_content=False)
+    state.close()
+
+
+def test_state_survives_two_processes_writing_at_once(tmp_path):
+    path = str(tmp_path / "state.sqlite")
+    CrawlState(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_hammer_state, args=(path, w, 200)) for w in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    state = CrawlState(path)
+    assert state.integrity_ok()
+    assert state.count() == 100 + 100 + 100  # shared odd i + each writer's even i
+    assert state.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    state.close()
+
+
+def test_state_verdicts(tmp_path):
+    state = CrawlState(tmp_path / "s.sqlite")
+    digest = content_hash("Title", "Body text")
+    assert state.check_and_remember(["http://a.example/x#top"], digest).status == "new"
+    assert state.check_and_remember(["HTTP://A.example/x"], digest).status == "unchanged"
+    assert state.check_and_remember(["http://a.example/x"], content_hash("Title", "New")).status == "changed"
+    assert state.check_and_remember(["http://a.example/copy"], content_hash("Title", "New")).status == "duplicate"
+    state.close()
+
+
+# --- the chain contract -------------------------------------------------------------------
+FULL_CHAIN = ["extract", "clean", "title", "language", "date", "dedup", "record"]
+
+
+def test_batch_chain_is_unchanged_and_crawl_chain_offloads_the_cpu_stages():
+    assert [s.name for s in build_chain().stages] == FULL_CHAIN
+    settings = load_settings()
+    configure_crawl(settings)
+    pipelines = dict(settings.getwithbase("ITEM_PIPELINES"))
+    assert set(pipelines) == {OFFLOAD_PATH, "newsclean.stages.dedup.DedupStage", "newsclean.stages.record.RecordStage"}
+    # the same stages, none copied, in the same order
+    assert [cls.name for cls in stage_classes(settings)] == FULL_CHAIN
+    assert settings.get("NEWSCLEAN_STATE") == ".newsclean/state.sqlite"
+    assert load_settings().get("NEWSCLEAN_STATE") == ""  # batch feeder: state off
+
+
+def test_entry_day_keeps_the_writers_calendar_day():
+    assert str(entry_day("Tue, 18 Jun 2024 00:30:00 +0200")) == "2024-06-18"
+    assert str(entry_day("2024-06-18T23:59:00-07:00")) == "2024-06-18"
+    assert entry_day("yesterday") is None
+
+
+def test_crawl_settings_name_the_crawler_and_default_the_export():
+    settings = load_settings()
+    configure_crawl(settings)
+    assert settings.get("USER_AGENT").startswith("newsclean/")
+    assert settings.get("NEWSCLEAN_CONTACT_URL") in settings.get("USER_AGENT")
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert not settings.getbool("HTTPCACHE_ENABLED")
+    assert settings.getint("DOWNLOAD_MAXSIZE") > settings.getint("DOWNLOAD_WARNSIZE") > 0
+    assert 0 < settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 8
+    assert list(settings.getdict("FEEDS")) == ["out/%(name)s-%(time)s.jsonl"]  # no -o/-O given
+    given = load_settings()
+    given.set("FEEDS", {"mine.csv": {"format": "csv"}}, priority="cmdline")  # what -o does
+    configure_crawl(given)
+    assert list(given.getdict("FEEDS")) == ["mine.csv"]
+    moved = load_settings({"NEWSCLEAN_STATE": ""})  # -s NEWSCLEAN_STATE= on the command line
+    configure_crawl(moved)
+    assert moved.get("NEWSCLEAN_STATE") == ""
+
+
+# --- the pool itself ------------------------------------------------------------------------
+class CrashOnMarkerStage(Stage):
+    """Kills its worker process on a marked page, as a segfault in a C extension would."""
+
+    name = "crash"
+
+    def process(self, item) -> None:
+        if "CRASH-HERE" in (item.get("html") or ""):
+            os._exit(3)
+        item["body"] = f"worker {os.getpid()}"
+
+
+def test_pool_survives_a_worker_that_dies():
+    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.CrashOnMarkerStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
+    pipeline = ProcessPoolStages(settings)
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            before = await pipeline.process_item(new_item(source="a", input_kind="html", html="<p>fine</p>"))
+            bad = await pipeline.process_item(new_item(source="b", input_kind="html", html="CRASH-HERE"))
+            after = await pipeline.process_item(new_item(source="c", input_kind="html", html="<p>fine</p>"))
+        finally:
+            pipeline.close_spider()
+        return before, bad, after
+
+    before, bad, after = asyncio.run(run())
+    assert before["error"] is None and before["body"].startswith("worker ")
+    assert bad["error"].startswith("pool: worker process died")
+    assert after["error"] is None and after["body"] != before["body"]  # a new worker process
+    assert "html" not in after  # the page does not travel back from the worker
