@@ -62,8 +62,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
 
 # Crawl-only settings below: the batch feeder and the API ignore them.
-# A URL where site owners can learn about this crawler; it goes into USER_AGENT.
-NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"
+# A page where site owners learn about your crawl; it goes into USER_AGENT. Set it (-s NEWSCLEAN_CONTACT_URL=...) before crawling sites you do not own.
+NEWSCLEAN_CONTACT_URL = "https://newsclean.invalid/contact"
 USER_AGENT = "newsclean/0.1 (+{contact})"  # {contact} ← NEWSCLEAN_CONTACT_URL
 # Commands: `scrapy crawl` here also accepts a repeated -a url=... (newsclean/commands).
 COMMANDS_MODULE = "newsclean.commands"
