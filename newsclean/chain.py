@@ -42,6 +42,19 @@ def stage_classes(settings: BaseSettings) -> list[type[Stage]]:
     return classes
 
 
+def split_stage_classes(settings: BaseSettings) -> tuple[list[type[Stage]], list[type[Stage]]]:
+    """(worker stages, parent stages): cut before the first ``runs_in_parent`` stage.
+
+    Order is kept: everything from the first stateful stage (dedup) on runs in the
+    parent, so e.g. the record stage never runs before dedup.
+    """
+    classes = stage_classes(settings)
+    for index, cls in enumerate(classes):
+        if cls.runs_in_parent:
+            return classes[:index], classes[index:]
+    return classes, []
+
+
 class Chain:
     """Runs items through stages outside the Scrapy engine."""
 
@@ -51,25 +64,27 @@ class Chain:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, *, where: str = "all") -> "Chain":
-        """``where``: 'all', 'worker' (stages free of cross-document state) or 'parent'."""
-        stages = []
-        for stage_cls in stage_classes(settings):
-            if where == "worker" and stage_cls.runs_in_parent:
-                continue
-            if where == "parent" and not stage_cls.runs_in_parent:
-                continue
-            stages.append(stage_cls.from_settings(settings))
-        return cls(stages)
+        """``where``: 'all', 'worker' (the stages before the first stateful one) or 'parent' (the rest)."""
+        if where == "all":
+            classes = stage_classes(settings)
+        else:
+            worker, parent = split_stage_classes(settings)
+            classes = worker if where == "worker" else parent
+        return cls(stage_cls.from_settings(settings) for stage_cls in classes)
 
-    def process(self, item: dict[str, Any]) -> dict[str, Any] | None:
-        """The item after every stage, or None when a stage dropped it (a duplicate)."""
+    def run(self, item: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """(item after every stage, None) or (None, why a stage dropped it)."""
         for stage in self.stages:
             try:
                 item = stage.process_item(item)
-            except DropItem:
+            except DropItem as exc:
                 self.dropped += 1
-                return None
-        return item
+                return None, str(exc) or "dropped"
+        return item, None
+
+    def process(self, item: dict[str, Any]) -> dict[str, Any] | None:
+        """The item after every stage, or None when a stage dropped it (a duplicate)."""
+        return self.run(item)[0]
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {stage.name: dict(stage.stats) for stage in self.stages if stage.stats}

@@ -28,6 +28,7 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.misc import load_object
 
+from newsclean.chain import Chain
 from newsclean.record import new_item
 from newsclean.stages.base import Stage
 
@@ -76,14 +77,14 @@ def _component_priorities(pipelines: BaseSettings) -> dict[str, int]:
 
 
 # --- the worker side -----------------------------------------------------------
-_worker_stages: list[Stage] = []
+_worker_chain: Chain = Chain([])
 
 
 def _init_worker(settings_values: dict[str, Any], stage_paths: list[str]) -> None:
     """Build the stages once per worker process."""
-    global _worker_stages
+    global _worker_chain
     settings = Settings(settings_values)
-    _worker_stages = [load_object(path).from_settings(settings) for path in stage_paths]
+    _worker_chain = Chain(load_object(path).from_settings(settings) for path in stage_paths)
     # Run one small page through the stages now: models and profiles that load on
     # first use (language profiles, date patterns) load here, not on a real article.
     _run_stages(new_item(source="warm-up", input_kind="html", html=_WARM_UP_PAGE, url="http://localhost/warm-up"))
@@ -100,14 +101,9 @@ _WARM_UP_PAGE = (
 def _run_stages(item: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None, dict[str, dict[str, int]]]:
     """(item, drop reason, stage counters since the last call) — counters travel back to the parent."""
     started = time.process_time()
-    dropped = None
-    try:
-        for stage in _worker_stages:
-            item = stage.process_item(item)
-    except DropItem as exc:
-        item, dropped = None, str(exc) or "dropped"
-    counters = {stage.name: dict(stage.stats) for stage in _worker_stages if stage.stats}
-    for stage in _worker_stages:
+    item, dropped = _worker_chain.run(item)
+    counters = _worker_chain.stats()
+    for stage in _worker_chain.stages:
         stage.stats.clear()
     counters["pool"] = {"worker_cpu_ms": round((time.process_time() - started) * 1000)}
     if item is not None:
@@ -141,7 +137,7 @@ class ProcessPoolStages:
         if self.start_method not in multiprocessing.get_all_start_methods():
             self.start_method = "spawn"
         self.pool: ProcessPoolExecutor | None = None
-        self.inline: list[Stage] = []
+        self.inline: Chain | None = None
         self.stats: Counter[str] = Counter()
         self._cpu_at_open = time.process_time()
         self.in_flight = 0
@@ -158,8 +154,8 @@ class ProcessPoolStages:
     async def open_spider(self, spider: Any = None) -> None:
         self._cpu_at_open = time.process_time()
         if self.workers < 0:
-            self.inline = [load_object(p).from_settings(self.settings) for p in self.stage_paths]
-            logger.info("newsclean: running %d stages inline (no process pool)", len(self.inline))
+            self.inline = Chain(load_object(p).from_settings(self.settings) for p in self.stage_paths)
+            logger.info("newsclean: running %d stages inline (no process pool)", len(self.inline.stages))
             return
         started = time.monotonic()
         self._start_pool()
@@ -189,7 +185,7 @@ class ProcessPoolStages:
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         payload = ItemAdapter(item).asdict()
-        if self.inline:
+        if self.inline is not None:
             result, dropped, counters = _run_inline(self.inline, payload)
         else:
             loop = asyncio.get_running_loop()
@@ -242,15 +238,10 @@ class ProcessPoolStages:
             self.pool = None
 
 
-def _run_inline(stages: list[Stage], item: dict[str, Any]):
-    counters_before = {s.name: Counter(s.stats) for s in stages}
-    dropped = None
-    try:
-        for stage in stages:
-            item = stage.process_item(item)
-    except DropItem as exc:
-        item, dropped = None, str(exc) or "dropped"
-    counters = {s.name: dict(Counter(s.stats) - counters_before[s.name]) for s in stages}
+def _run_inline(chain: Chain, item: dict[str, Any]):
+    counters_before = {s.name: Counter(s.stats) for s in chain.stages}
+    item, dropped = chain.run(item)
+    counters = {s.name: dict(Counter(s.stats) - counters_before[s.name]) for s in chain.stages}
     return item, dropped, {k: v for k, v in counters.items() if v}
 
 

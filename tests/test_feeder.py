@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsclean.batch.feeder import Feeder, Task, kind_from_name, read_task, sniff_kind
-from newsclean.batch.runner import BatchRunner, split_stage_classes
+from newsclean.batch.runner import BatchRunner
+from newsclean.chain import split_stage_classes
 from newsclean.chain import build_chain, load_settings, stage_classes
 from newsclean.stages.base import Stage
 

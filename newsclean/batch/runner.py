@@ -25,9 +25,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from scrapy.settings import BaseSettings
 
 from newsclean.batch.feeder import Task, read_task
-from newsclean.chain import Chain, load_settings, stage_classes
+from newsclean.chain import Chain, load_settings
 from newsclean.record import new_item
-from newsclean.stages.base import Stage
 
 Item = dict[str, Any]
 LOG_FORMAT = "newsclean: %(name)s: %(levelname)s: %(message)s"
@@ -35,19 +34,9 @@ LOG_FORMAT = "newsclean: %(name)s: %(levelname)s: %(message)s"
 RAW_INPUT_FIELDS = ("html", "raw_text")
 
 
-def split_stage_classes(settings: BaseSettings) -> tuple[list[type[Stage]], list[type[Stage]]]:
-    """(worker stages, parent stages): cut before the first ``runs_in_parent`` stage."""
-    classes = stage_classes(settings)
-    for index, cls in enumerate(classes):
-        if cls.runs_in_parent:
-            return classes[:index], classes[index:]
-    return classes, []
-
-
 def build_half(settings: BaseSettings, where: str) -> Chain:
     """The worker half or the parent half of the chain, each stage built once."""
-    worker, parent = split_stage_classes(settings)
-    return Chain(cls.from_settings(settings) for cls in (worker if where == "worker" else parent))
+    return Chain.from_settings(settings, where=where)
 
 
 def process_task(chain: Chain, task: Task) -> Item | None:

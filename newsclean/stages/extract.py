@@ -136,7 +136,11 @@ class TitleLineFilter:
                 continue
             if found == wanted or (len(found) >= self.min_chars and found in wanted):
                 return index
-            if difflib.SequenceMatcher(None, found, wanted).ratio() >= self.similarity:
+            # ratio() is quadratic in the line's length; its cheap upper bounds rule out
+            # body paragraphs first (same answers: ratio <= quick_ratio <= real_quick_ratio)
+            matcher = difflib.SequenceMatcher(None, found, wanted)
+            if (matcher.real_quick_ratio() >= self.similarity and matcher.quick_ratio() >= self.similarity
+                    and matcher.ratio() >= self.similarity):
                 return index
         return None
 
