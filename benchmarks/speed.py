@@ -116,9 +116,10 @@ class RssSampler(threading.Thread):
 
     def worker_rss_over_time(self, points: int = 5) -> list[float]:
         """Summed worker RSS (MB) at evenly spaced moments of the run, to show it is flat."""
-        if not self.samples:
+        working = [s for s in self.samples if any(kb for pid, kb in s[1].items() if pid != self.pid)]
+        if not working:
             return []
-        picks = [self.samples[min(len(self.samples) - 1, int(i * (len(self.samples) - 1) / (points - 1)))] for i in range(points)]
+        picks = [working[min(len(working) - 1, int(i * (len(working) - 1) / (points - 1)))] for i in range(points)]
         return [max((kb for pid, kb in d.items() if pid != self.pid), default=0) / 1024 for _, d in picks]
 
 
@@ -183,7 +184,7 @@ def main() -> None:
         memory_line = "memory run skipped"
         mem_rows: list[str] = []
         if args.memory_docs:
-            repeat = max(1, -(-args.memory_docs // n_dumps))
+            repeat = max(1, -(-args.memory_docs // (n_dumps // 5)))  # n_dumps holds five copies
             big = tmp / "big.jsonl"
             n_big = collect_dumps(data, big, repeat=repeat)
             elapsed, sampler = timed(newsclean_cmd(big, tmp / "big.out.jsonl", 2, *nodedup), sample=True)
@@ -192,7 +193,7 @@ def main() -> None:
             mem_rows = [
                 f"| memory run | {n_big:,} dump documents, -j 2, {elapsed:.0f} s ({n_big / elapsed:.0f} docs/s) |",
                 f"| peak RSS per worker | {sampler.worker_peak_mb():.0f} MB (parent {sampler.parent_peak_mb():.0f} MB) |",
-                f"| worker RSS at 0/25/50/75/100 % of the run | {' / '.join(f'{x:.0f}' for x in curve)} MB |",
+                f"| worker RSS at 0/25/50/75/100 % of the workers' life | {' / '.join(f'{x:.0f}' for x in curve)} MB |",
             ]
 
     cores = os.cpu_count() or 1

@@ -212,6 +212,9 @@ class _RuleSet:
             self.firsts[name] = None if any(x is None for x in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
         self.regex = self._compile(list(self.rules)) if rules else None
         self._by_char: dict[str, re.Pattern[str] | None] = {}
+        # Many first letters select the same rules (digits, letters no rule starts with):
+        # one compiled alternation per distinct selection, not per letter.
+        self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
     def _compile(self, names: list[str]) -> re.Pattern[str] | None:
         if not names:
@@ -220,8 +223,10 @@ class _RuleSet:
 
     def _for_char(self, char: str) -> re.Pattern[str] | None:
         if char not in self._by_char:
-            names = [n for n, first in self.firsts.items() if first is None or char in first]
-            self._by_char[char] = self._compile(names)
+            names = tuple(n for n, first in self.firsts.items() if first is None or char in first)
+            if names not in self._by_names:
+                self._by_names[names] = self._compile(list(names))
+            self._by_char[char] = self._by_names[names]
         return self._by_char[char]
 
     def find(self, text: str, first: str | None = None) -> re.Match[str] | None:
