@@ -107,3 +107,22 @@ def test_metadata_date_follows_the_date_extraction_params() -> None:
     assert extensive["date"] == "2021-03-12"
     assert markup_only["date"] is None
     assert extensive["title"] == markup_only["title"] == "Night buses reach four more districts"
+
+
+def test_article_at_the_end_of_a_twenty_megabyte_page_is_found() -> None:
+    """libxml2 without huge_tree stops partway through such pages; the article must still come out."""
+    import json
+
+    import newsclean
+
+    sentence = "Officials said the city would spend two million euros on new charging stations this year"
+    article = "".join(f"<p>Paragraph {i}: {sentence} to drive the new electric buses.</p>" for i in range(30))
+    state = json.dumps({"items": [{"id": i, "headline": f"Headline {i}", "body": "lorem ipsum " * 20} for i in range(2000)]})
+    chunk = f"<script>window.__STATE__={state}</script>\n<img alt='' src='data:image/png;base64,{'iVBORw0KGgo' * 20000}'>\n"
+    page = ("<!DOCTYPE html><html><head><title>Big page</title></head><body><nav>Home News</nav>"
+            + chunk * (20_000_000 // len(chunk) + 1) + f"<article>{article}</article></body></html>")
+    record = newsclean.clean_html(page, url="https://example.com/big")
+    assert len(page) >= 20_000_000
+    assert record["error"] is None
+    assert sentence in record["text"]
+    assert "Home News" not in record["text"]

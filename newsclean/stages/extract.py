@@ -32,7 +32,7 @@ from typing import Any
 import trafilatura
 from htmldate import find_date
 from itemadapter import ItemAdapter
-from lxml.html import HtmlElement
+from lxml.html import HTMLParser, HtmlElement, fromstring
 from trafilatura import metadata as tm
 from trafilatura.utils import load_html
 
@@ -113,6 +113,23 @@ class MetadataReader:
 _WORDS = re.compile(r"\w+")
 
 
+#: Above this size a page is parsed with lxml's huge_tree: without it libxml2 stops
+#: partway through pages of ~10 MB and more, and an article near the end is lost.
+HUGE_PAGE_CHARS = 5_000_000
+_HUGE_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                          remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+def parse_html(html: str) -> HtmlElement | None:
+    """trafilatura's own loader, except for very large pages (see HUGE_PAGE_CHARS)."""
+    if len(html) <= HUGE_PAGE_CHARS:
+        return load_html(html)
+    try:
+        return fromstring(html.encode("utf-8", "surrogatepass"), parser=_HUGE_PARSER)
+    except Exception:  # lxml refuses some inputs outright: fall back to trafilatura's loader
+        return load_html(html)
+
+
 def _words(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
@@ -168,7 +185,7 @@ class ExtractStage(Stage):
         html = item.get("html") or ""
         item["chars_in"] = len(html)
         url = item.get("url")
-        tree = load_html(html) if html else None
+        tree = parse_html(html) if html else None
         if tree is None:
             self.stats["not_html"] += 1
             item["body"] = ""
