@@ -15,7 +15,6 @@ what a user waits for.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import statistics
@@ -27,6 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.quality import load_benchmarks  # noqa: E402
+from newsclean.batch.decode import decode_bytes  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 NEWSCLEAN = [str(VENV_BIN / "newsclean")] if (VENV_BIN / "newsclean").exists() else [sys.executable, "-m", "newsclean"]
 
@@ -43,22 +46,14 @@ print(n)
 
 
 def collect_pages(data: Path, out: Path) -> int:
-    """Every benchmark page as one JSONL line {html, url}; returns the count."""
+    """Every benchmark page as one JSONL line {html, url}, decoded as newsclean decodes; returns the count."""
     n = 0
     with out.open("w", encoding="utf-8") as fh:
-        gold = json.loads((data / "scrapinghub/ground_truth.json").read_text("utf-8"))
-        for page_id, entry in sorted(gold.items()):
-            html = gzip.decompress((data / f"scrapinghub/html/{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
-            fh.write(json.dumps({"html": html, "url": entry.get("url")}) + "\n")
-            n += 1
-        for entry in json.loads((data / "trafilatura/evaldata.json").read_text("utf-8")):
-            raw = gzip.decompress((data / f"trafilatura/html/{entry['file']}.gz").read_bytes())
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(raw).best()
-            html = str(best) if best is not None else raw.decode("utf-8", "replace")
-            fh.write(json.dumps({"html": html, "url": entry.get("url")}) + "\n")
-            n += 1
+        for pages in load_benchmarks(data).values():
+            for page in pages:
+                html = decode_bytes(page.html_bytes(), kind="html").text
+                fh.write(json.dumps({"html": html, "url": page.url}) + "\n")
+                n += 1
     return n
 
 

@@ -8,7 +8,6 @@ the API keep the plain in-memory behaviour; the spiders switch it on for crawls
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -44,7 +43,7 @@ class DedupStage(Stage):
         if not body:
             return
         if self.enabled:
-            digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+            digest = content_hash(None, body)
             first = self.seen.setdefault(digest, item.get("source") or "")
             if first != (item.get("source") or ""):
                 self.stats["duplicates"] += 1
