@@ -122,6 +122,9 @@ def run_clean(args: argparse.Namespace) -> int:
     except Exception as exc:  # a --set that names a missing stage class, a broken setting
         raise UsageError(f"cannot build the stage chain: {type(exc).__name__}: {exc}") from exc
     summary = Summary()
+    # No tqdm monitor thread: with only one thread the batch runner can fork its
+    # workers from this process (see batch/runner.py); the bar still updates.
+    tqdm.monitor_interval = 0
     progress = tqdm(disable=args.quiet or not sys.stderr.isatty(), unit="doc", file=sys.stderr, desc="newsclean")
     with open_output(args.output) as out:
         exporter = make_exporter(fmt, out, explain=explain)

@@ -27,6 +27,9 @@ ITEM_PIPELINES = {
 NEWSCLEAN_EXTRACT_OPTIONS = {
     "date_extraction_params": {"original_date": True, "extensive_search": False, "deferred_url_extractor": True},
 }
+# Search the page markup for a byline when meta tags and JSON-LD name no author
+# (trafilatura's extract_author: ~2.6 ms a page, noisy; see stages/extract.py).
+NEWSCLEAN_AUTHOR_SEARCH = False
 
 # --- clean (boilerplate) ---------------------------------------------------
 # Rule packs to load (newsclean/boilerplate/packs/<code>.toml). Empty: all packs.

@@ -312,3 +312,31 @@ def test_records_fit_the_schema(stage, extract):
     ]
     for record in samples:
         jsonschema.validate(record, date_schema)
+
+
+GERMAN_TEXT_DATE_HTML = """<html><head><title>T</title></head><body><article><h1>Neue Brücke</h1>
+<p>Veröffentlicht am 10. November 2021 um 14:30 Uhr</p><p>{p}</p></article></body></html>"""
+
+
+def test_text_search_with_dateparser_limited_to_the_page_language(extract):
+    import htmldate.extractors
+
+    factory = htmldate.extractors.get_external_parser
+    stage = DateStage.from_settings(load_settings())
+    item = html_item(GERMAN_TEXT_DATE_HTML, language={"code": "de", "confidence": 0.99, "source": "langdetect:body"})
+    extract.process_item(item)
+    found = run(stage, item)
+    assert (found["value"], found["source"]) == ("2021-11-10", "htmldate:text-search")
+    # htmldate's own parser factory is back in place after the call
+    assert htmldate.extractors.get_external_parser is factory
+
+
+def test_text_search_answer_does_not_depend_on_earlier_pages(extract):
+    """htmldate memoises strings; switching the language set forgets answers found under another one."""
+    stage = DateStage.from_settings(load_settings())
+    answers = []
+    for code in ("de", "pl", "en", "und", "de"):
+        item = html_item(GERMAN_TEXT_DATE_HTML, language={"code": code, "confidence": 0.9, "source": "test"})
+        extract.process_item(item)
+        answers.append((run(stage, item) or {}).get("value"))
+    assert answers[0] == answers[-1] == "2021-11-10"

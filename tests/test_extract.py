@@ -126,3 +126,19 @@ def test_article_at_the_end_of_a_twenty_megabyte_page_is_found() -> None:
     assert record["error"] is None
     assert sentence in record["text"]
     assert "Home News" not in record["text"]
+
+
+def byline_page() -> str:
+    """An author only in the page markup (a byline), none in meta tags or JSON-LD."""
+    return article_page().replace("<article>", '<article><p class="byline">Anna Kowalska</p>')
+
+
+def test_author_from_meta_tags_without_the_markup_search() -> None:
+    page = article_page().replace("<head>", '<head><meta name="author" content="Jan Nowak">')
+    assert run(page)["meta"]["author"] == "Jan Nowak"
+
+
+def test_markup_byline_search_is_a_setting() -> None:
+    # off by default: it costs a fifth of an extraction and is often not a name
+    assert run(byline_page())["meta"]["author"] is None
+    assert run(byline_page(), NEWSCLEAN_AUTHOR_SEARCH=True)["meta"]["author"] == "Anna Kowalska"

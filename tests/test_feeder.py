@@ -204,3 +204,40 @@ def test_a_dying_worker_fails_only_its_document() -> None:
     for n in (10, 11, 25):
         assert records[n]["error"] == "internal: worker process died on this document"
     assert all(r["error"] is None and r["text"] for n, r in enumerate(records) if n not in (10, 11, 25))
+
+
+def test_workers_fork_from_a_single_threaded_parent_else_from_a_fork_server() -> None:
+    import threading
+
+    from newsclean.batch.runner import _pool_context
+
+    if threading.active_count() != 1:
+        pytest.skip("the test runner itself has threads here")
+    assert _pool_context([]).get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # a fork would copy whatever lock that thread holds: a clean fork server instead
+        assert _pool_context([]).get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_forked_workers_give_the_single_process_records() -> None:
+    pages = [f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
+             f"<p>{ARTICLE} The second sentence of story {n} adds detail about routes and fares.</p>"
+             f"<p>Czytaj też: Inny tekst</p></article></body></html>" for n in range(20)]
+    tasks = [Task(source=f"p{n}.html", kind="html", data=page.encode()) for n, page in enumerate(pages)]
+    tasks += [Task(source=f"t{n}.txt", kind="text", data=f"{ARTICLE} Number {n}.\nReklama\n".encode()) for n in range(20)]
+    overrides = {"NEWSCLEAN_DEDUP": False}
+    parallel = list(BatchRunner(overrides, jobs=2, chunksize=4).run(tasks))
+    serial = list(BatchRunner(overrides, jobs=1).run(tasks))
+    assert parallel == serial
+    assert all(record["error"] is None for record in parallel)
+
+
+def test_warm_up_leaves_no_trace_in_stage_counters() -> None:
+    chain = build_chain(where="worker")
+    chain.warm_up()
+    assert chain.stats() == {} and chain.dropped == 0
