@@ -39,11 +39,11 @@ class DedupStage(Stage):
         return self._state
 
     def process(self, item: ItemAdapter) -> None:
-        body = " ".join((item.get("body") or "").split())
-        if not body:
+        body = item.get("body") or ""
+        if not body.strip():
             return
         if self.enabled:
-            digest = content_hash(None, body)
+            digest = content_hash(None, body)  # whitespace-normalised inside
             first = self.seen.setdefault(digest, item.get("source") or "")
             if first != (item.get("source") or ""):
                 self.stats["duplicates"] += 1
