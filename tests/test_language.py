@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from langdetect import detector_factory
+from langdetect.lang_detect_exception import LangDetectException
+
 from newsclean.chain import load_settings
-from newsclean.stages.language import LanguageStage, detect_language, language_sample
+from newsclean.fastlangdetect import NgramDetector
+from newsclean.stages.language import LanguageStage, StopwordEvidence, detect_language, language_sample
 
 POLISH = (
     "Władimir Putin przybył we wtorek wieczorem do Korei Północnej - informuje Reuters, "
@@ -18,6 +22,15 @@ GERMAN = (
     "Die Bundesregierung hat am Mittwoch beschlossen, die Förderung für erneuerbare Energien deutlich "
     "auszubauen. Kritiker halten die Pläne für zu zaghaft und fordern schnellere Genehmigungen."
 )
+CATALAN = (
+    "El Govern ha aprovat aquest dimarts un pla per millorar els serveis públics de la ciutat. "
+    "Segons el conseller, les obres començaran l'any vinent i duraran fins a l'estiu."
+)
+DUTCH = (
+    "De regering heeft dinsdag besloten om de steun voor hernieuwbare energie flink uit te breiden. "
+    "Critici vinden de plannen te voorzichtig en willen snellere vergunningen."
+)
+LANGDETECT_SOURCES = {"stopwords:body", "langdetect+stopwords:body", "langdetect:body"}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +49,106 @@ def run(stage: LanguageStage, body: str) -> dict:
 def test_paragraphs(stage, body, code):
     result = run(stage, body)
     assert result["code"] == code
+    assert result["source"] in LANGDETECT_SOURCES
+    assert 0.8 <= result["confidence"] <= 1.0
+
+
+# --- the fast replay of langdetect gives langdetect's own answers -----------------------
+
+EQUIVALENCE_TEXTS = [
+    POLISH, ENGLISH, GERMAN, CATALAN, DUTCH, POLISH.upper(), ENGLISH + "\n" + GERMAN,
+    "NASA i ESA: ŻÓŁW ŻÓŁW żółw", "Tiếng Việt có dấu rất đẹp", "Привет мир, hello world, Київ",
+    "点击这里阅读更多关于北京今天天气的新闻报道", "東京でニュースを読む ソニー", "서울 뉴스 오늘",
+    "see https://example.com/a?b=c or mail a.b@example.org now", "x", "a  b   c  ", "  ABC DEF ghi JKL",
+]
+
+
+@pytest.mark.parametrize("text", EQUIVALENCE_TEXTS)
+@pytest.mark.parametrize("trials", [1, 3, 7])
+def test_fast_replay_equals_langdetect(text, trials):
+    detector_factory.init_factory()
+    reference = detector_factory._factory.create()
+    reference.n_trial = trials
+    reference.append(text)
+    try:
+        ranked = reference.get_probabilities()
+        expected = (ranked[0].lang, ranked[0].prob) if ranked else None
+    except LangDetectException:
+        expected = "no features"
+    try:
+        guess = NgramDetector().best(text, trials)
+        got = (guess.lang, guess.prob) if guess else None
+    except LangDetectException:
+        got = "no features"
+    assert got == expected  # same code and the very same float
+
+
+def test_walk_keeps_its_trials_so_one_then_three_is_langdetects_three():
+    detector = NgramDetector()
+    walk = detector.walk(ENGLISH + "\n" + GERMAN)
+    walk.best(1)
+    assert walk.best(3) == detector.best(ENGLISH + "\n" + GERMAN, 3)
+    assert len(walk.trials) == 3
+
+
+def test_short_sample_is_the_head_of_the_long_one():
+    body = "\n".join(["Tuesday, July 23, 2024", "KRZYK W NAGŁÓWKU", POLISH, ENGLISH, GERMAN] * 5)
+    for size in (10, 100, 180, 181, 500):
+        assert language_sample(body, size + 1)[:size] == language_sample(body, 2000)[:size]
+
+
+# --- which step decided -----------------------------------------------------------------
+
+def test_stopwords_decide_clear_polish(stage):
+    result = run(stage, POLISH + "\n" + POLISH.replace("Reuters", "PAP"))
+    assert result["code"] == "pl"
+    assert result["source"] == "stopwords:body"
+    assert 0.8 <= result["confidence"] <= 1.0
+
+
+def test_all_caps_polish_is_decided_by_stopwords_too(stage):
+    assert run(stage, POLISH.upper())["source"] == "stopwords:body"
+
+
+def test_mixed_text_falls_back_to_langdetect(stage):
+    mixed = "\n".join([ENGLISH[:90], GERMAN[:90], "Kim Jong Un, Wladimir Putin, Pjöngjang, Moskau, Reuters, TASS"])
+    evidence = StopwordEvidence(mixed)
+    assert evidence.clear_winner() is None
+    result = run(stage, mixed)
     assert result["source"] == "langdetect:body"
-    assert 0.9 <= result["confidence"] <= 1.0
+    assert result["code"] in {"en", "de"}
+
+
+def test_catalan_is_not_taken_for_spanish_by_stopwords(stage):
+    # Spanish's list covers many Catalan words, but Catalan-only words ("els", "amb", "per") count against it
+    assert StopwordEvidence(CATALAN).clear_winner() is None
+    result = run(stage, CATALAN)
+    assert result["code"] == "ca"
+    assert result["source"] == "langdetect+stopwords:body"
+
+
+def test_language_outside_the_stopword_set_goes_to_langdetect(stage):
+    result = run(stage, DUTCH)
+    assert result["code"] == "nl"
+    assert result["source"] in {"langdetect+stopwords:body", "langdetect:body"}
+
+
+def test_script_without_stop_list_is_langdetect(stage):
+    result = run(stage, "東京でニュースを読む。ソニーは新しい製品を発表しました。今日はとても良い天気です。")
+    assert result["code"] == "ja"
+    assert result["source"] == "langdetect:body"
+
+
+def test_finnish_list_sharing_english_words_does_not_block_english():
+    text = (
+        "The council said on Monday that it would not be able to open the new bridge before the end of "
+        "the year, because the work on the river bank has taken much longer than it had expected."
+    )
+    evidence = StopwordEvidence(text)
+    assert evidence.hits["fi"] >= 10  # jusText's Finnish list carries English words...
+    assert evidence.rival_hits("en") == 0  # ...which are no evidence against English
+    winner = evidence.clear_winner()
+    assert winner is not None and winner[0] == "en"
 
 
 def test_all_caps_polish_is_polish(stage):
