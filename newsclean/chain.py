@@ -13,6 +13,7 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
+from newsclean.record import new_item
 from newsclean.stages.base import Stage
 
 
@@ -96,8 +97,6 @@ class Chain:
         first use; a process that forks workers warms them once so that every
         worker inherits them instead of loading them again on its first document.
         """
-        from newsclean.record import new_item  # record imports nothing from here; kept local for clarity
-
         for item in (
             new_item(source="warm-up.html", input_kind="html", html=WARM_UP_PAGE, url="http://localhost/warm-up"),
             new_item(source="warm-up.txt", input_kind="text", raw_text=WARM_UP_TEXT),

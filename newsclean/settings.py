@@ -102,6 +102,10 @@ NEWSCLEAN_WORKERS = 0
 # forkserver: the stage modules are imported once, workers fork from a clean server
 # process (no reactor threads); "spawn" where forkserver does not exist.
 NEWSCLEAN_POOL_START_METHOD = "forkserver"
+# Bytes of fetched pages the engine holds while they wait to be cleaned. Scrapy's 5 MB is
+# about 30 news pages, which a fast site fills long before the pool's workers have started
+# (about a second); with 32 MB (~200 pages) downloading goes on meanwhile.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 32 * 1024 * 1024
 
 # Incremental crawls: the SQLite state of exported URLs + content hashes.
 # Off unless set (batch feeder, API); the spiders set it to NEWSCLEAN_CRAWL_STATE.

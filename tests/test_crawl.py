@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from newsclean.record import new_item
 from newsclean.spiders.base import configure_crawl, entry_day
 from newsclean.stages.base import Stage
 from newsclean.state import CrawlState, content_hash
+from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -343,7 +345,7 @@ def test_pool_survives_a_worker_that_dies():
             bad = await pipeline.process_item(new_item(source="b", input_kind="html", html="CRASH-HERE"))
             after = await pipeline.process_item(new_item(source="c", input_kind="html", html="<p>fine</p>"))
         finally:
-            pipeline.close_spider()
+            await pipeline.close_spider()
         return before, bad, after
 
     before, bad, after = asyncio.run(run())
@@ -351,3 +353,95 @@ def test_pool_survives_a_worker_that_dies():
     assert bad["error"].startswith("pool: worker process died")
     assert after["error"] is None and after["body"] != before["body"]  # a new worker process
     assert "html" not in after  # the page does not travel back from the worker
+
+
+class WaitsForReleaseStage(Stage):
+    """Its set-up waits until the test creates a file: a worker that takes long to start."""
+
+    name = "slow_start"
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        release = Path(settings.get("TEST_RELEASE_FILE"))
+        for _ in range(6000):  # at most a minute, so that a regression fails instead of hanging
+            if release.exists():
+                break
+            time.sleep(0.01)
+
+    def process(self, item) -> None:
+        item["body"] = f"cleaned by worker {os.getpid()}"
+
+
+def test_pool_starts_in_the_background_and_items_wait_for_it(tmp_path):
+    release = tmp_path / "release"
+    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.WaitsForReleaseStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn", "TEST_RELEASE_FILE": str(release)})
+    pipeline = ProcessPoolStages(settings)
+
+    async def run():
+        await pipeline.open_spider()  # returns at once: the engine may fetch while workers start
+        opened_before_the_workers = not pipeline.ready.done()
+        item = asyncio.ensure_future(pipeline.process_item(new_item(source="a", input_kind="html", html="<p>x</p>")))
+        await asyncio.sleep(0.2)
+        item_waited = not item.done()
+        release.touch()  # now the worker finishes its set-up
+        try:
+            return opened_before_the_workers, item_waited, await item
+        finally:
+            await pipeline.close_spider()
+
+    opened_before_the_workers, item_waited, result = asyncio.run(run())
+    assert opened_before_the_workers and item_waited
+    assert result["error"] is None and result["body"].startswith("cleaned by worker ")
+    assert pipeline.pool is None  # shut down at close
+
+
+class FailsToSetUpStage(Stage):
+    name = "broken"
+
+    def __init__(self, settings) -> None:
+        raise RuntimeError("no model here")
+
+
+def test_pool_that_cannot_start_drops_items_with_the_reason():
+    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.FailsToSetUpStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
+    pipeline = ProcessPoolStages(settings)
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            await pipeline.process_item(new_item(source="a", input_kind="html", html="<p>x</p>"))
+        finally:
+            await pipeline.close_spider()
+
+    with pytest.raises(DropItem, match="the process pool could not start"):
+        asyncio.run(run())
+
+
+def test_crawl_whose_pool_cannot_start_closes_with_a_reason_and_exit_status_1(site_server, tmp_path):
+    out = tmp_path / "out.jsonl"
+    command = [SCRAPY, "crawl", "articles", "-a", f"url={site_server.base}{HARBOUR}", "-O", str(out),
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "NEWSCLEAN_STATE=",
+               "-s", "NEWSCLEAN_WORKERS=1", "-s", "NEWSCLEAN_STAGES=newsclean.stages.no_such_stage.Stage"]
+    proc = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 1
+    assert "newsclean: the process pool could not start" in proc.stderr
+    assert "No module named 'newsclean.stages.no_such_stage'" in proc.stderr  # the worker's own traceback
+    assert "Closing spider (newsclean_pool_failed)" in proc.stderr
+    assert not out.exists() or not out.read_text(encoding="utf-8").strip()
+
+
+def test_fork_server_warm_up_builds_the_crawl_stages():
+    # The fork server's preload swallows errors (a failed warm-up only costs speed), so check it here.
+    import gc
+
+    import newsclean.pipelines as pipelines
+
+    try:
+        pipelines.warm_up_in_fork_server()
+    finally:
+        gc.unfreeze()  # it freezes the collector's view of this (test) process
+    settings = load_settings()
+    configure_crawl(settings)
+    assert [type(stage) for stage in pipelines._worker_chain.stages] == ProcessPoolStages.stage_classes(settings)

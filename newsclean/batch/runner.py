@@ -12,6 +12,7 @@ memory stays flat however many documents the feeder yields.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -215,6 +216,10 @@ class BatchRunner:
         if context.get_start_method() == "fork":
             if not self.warmed:
                 self.local.warm_up()
+                # Stage data lives as long as the run: keep it out of the cyclic
+                # collector's scans in the workers (as the crawl pool does).
+                gc.collect()
+                gc.freeze()
                 self.warmed = True
             _worker_chain = self.local  # what each forked worker inherits
             # A forked worker flushes inherited stdio buffers when it exits: empty them first.

@@ -2,13 +2,16 @@
 
 Stock Scrapy keeps only the last ``-a url=...``; newsclean's spiders take
 several URLs, so repeated values are joined with commas (``-a url=A -a url=B``
-is ``-a url=A,B``).
+is ``-a url=A,B``). It exits with 1 when the crawl pool could not start.
 """
 from __future__ import annotations
 
 import argparse
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from newsclean.pipelines import POOL_FAILED_REASON
 
 #: Spider arguments whose repeated values are joined instead of replaced.
 REPEATABLE = ("url",)
@@ -34,3 +37,13 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         opts.spargs = join_repeated(opts.spargs or [])
         super().process_options(args, opts)
+
+    def _create_crawler(self, spidercls):  # type: ignore[no-untyped-def]
+        crawler = super()._create_crawler(spidercls)
+        crawler.signals.connect(self._exit_1_if_failed, signal=signals.spider_closed)
+        return crawler
+
+    def _exit_1_if_failed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]
+        # The crawl pool could not start: nothing was cleaned, so the command fails.
+        if reason == POOL_FAILED_REASON:
+            self.exitcode = 1
