@@ -167,3 +167,24 @@ def test_shipped_model_is_plain_json_and_loads() -> None:
     model = DumpLineModel.load(MODEL_PATH)
     assert len(model.line.weights) == len(data["line"]["features"])
     assert 0.0 < model.threshold < 1.0
+
+
+def test_sentence_end_count_is_the_plain_rule():
+    import re
+
+    from newsclean.boilerplate.blocks import _SENTENCE_END_RE
+
+    plain = re.compile(r"[.!?…][\"'”»)]?(?:\s|$)|[。！？]")
+    for text in ["a。b", 'x." y', 'x."y', "a... b", "end!", "q?)", "…", "a.”", "。！？", ".。", "No end", "1.5 m. Then"]:
+        assert len(_SENTENCE_END_RE.findall(text)) == len(plain.findall(text)), text
+
+
+def test_shared_tokens_give_the_same_features_and_language():
+    from newsclean.boilerplate.blocks import Tokens, line_features, stoplist_for
+
+    lines, _ = _seed(SEEDS[0])
+    body = [line for line in lines if line.strip()]
+    tokens = Tokens(body)
+    stop = stoplist_for(None, body)
+    assert stoplist_for(None, body, tokens) == stop
+    assert line_features(body, stop, tokens) == line_features(body, stop)

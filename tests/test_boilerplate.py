@@ -300,3 +300,63 @@ def test_windows_line_endings_and_nbsp(cleaner):
     out, removed = clean(cleaner, text)
     assert out.splitlines() == [ARTICLE_PL, ARTICLE_PL2]
     assert removed == [{"rule": "pl:editor-signature", "text": "oprac.\u00a0 KAR"}]
+
+
+# --- speed filters must not change what matches ------------------------------------------
+
+from newsclean.boilerplate import engine  # noqa: E402
+
+# Lines that stress the candidate filters: case twins (Kelvin sign, long s, dotless i),
+# non-letter leads, non-ASCII starts, digits, glued words, near misses.
+FILTER_PROBES = [
+    "Advertisement", "- Advertisement -", "ADVERTISEMENT", "Ad", "Adverts", "«Read more»", "Read more:",
+    "Read more: The mayor resigns today", "(Photo by John Doe)", "Photo: Jane Doe/Reuters", "© Reuters",
+    "(c) 2024 Getty Images", "Copyright © 2024 Someone", "ſhare", "\u212aommentare", "Share", "_Share",
+    "Ähnliche Artikel", "À lire aussi", "A lire aussi", "12 Comments", "3 min read", "12:45 / 3:10",
+    "oprac. KAR", "red.", "kar/PAP", "(PAP)", "Newsletter", "Sign up to our daily Newsletter",
+    "Jan Kowalski, dziennikarz działu krajowego", "jan@example.com o autorze", "Źródło zdjęć: PAP",
+    "Zobacz także:", "Czytaj też: Nowy minister", "Drucken", "Teilen mit:", "Mehr zum Thema",
+    "Impressum", "Datenschutzerklärung", "Реклама", "Skip to content", "Tweet",
+    "The city council approved the new budget.", "…", "—", "1", "x",
+]
+
+
+def _rule_sets(cleaner: Cleaner):
+    return [cleaner._line, cleaner._next_line, cleaner._cut_after, cleaner._marker]
+
+
+@pytest.mark.parametrize("line", FILTER_PROBES)
+def test_candidate_filters_match_exactly_what_the_full_alternation_matches(cleaner, line):
+    for rules in _rule_sets(cleaner):
+        full = rules.regex.match(line) if rules.regex is not None else None
+        fast = rules.find(line)
+        assert (fast and (fast.lastgroup, fast.span())) == (full and (full.lastgroup, full.span())), line
+
+
+def test_ascii_case_twins_are_exactly_the_ones_re_pairs_with_ascii():
+    chars = "".join(chr(c) for c in range(128, 0x10000) if not 0xD800 <= c < 0xE000)
+    import re
+
+    twins = set(re.compile("[\x00-\x7f]", re.IGNORECASE).findall(chars))
+    assert twins == set(engine.ASCII_CASE_TWINS)
+
+
+def test_pattern_prefixes_and_required_texts():
+    assert engine.pattern_prefixes("Read (?:more|also)") == {"rea"}
+    assert engine.pattern_prefixes(r"\(?(?:Photo|Image) by") == {"(ph", "(im", "pho", "ima"}
+    assert engine.pattern_prefixes("Ad") == {"ad"}
+    assert engine.pattern_prefixes(r"\d+ min") == set("0123456789")
+    assert engine.pattern_prefixes("Ähnliche Artikel") == frozenset()  # needs a non-ASCII letter first
+    assert engine.pattern_prefixes(r"[^\n]{1,120}x") is None  # unknown start
+    assert engine.required_text(r"(?:[\w&-]+ ){0,3}Newsletter") == "newsletter"
+    assert engine.required_text(r"[^\n]{3,60}, dziennikar(?:z|ka)") == ", dziennikar"
+
+
+def test_glued_split_and_gates_find_the_same_spots_as_before(cleaner):
+    import re
+
+    from newsclean.boilerplate import structure
+
+    before = re.compile(rf"[^\W\d_{structure.UPPER}](?=[{structure.UPPER}])")
+    for line in FILTER_PROBES + ["…szkoleniowejCzytaj też: Nowe przepisy", "iPhone und McDonald", "aBcDeF"]:
+        assert [m.end() for m in before.finditer(line)] == [m.start() for m in cleaner._glue_spot.finditer(line)]

@@ -35,14 +35,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import mul
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 MODEL_PATH = Path(__file__).with_name("models") / "dump_lines.json"
 
 _WORD_RE = re.compile(r"\w+")
-_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”»)]?(?:\s|$)|[。！？]")
+# A sentence end: [.!?…] then maybe a closing quote/bracket then a space or the end; or a CJK stop.
+# Written to open with one character class so the regex scan skips straight to candidates.
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:(?<=[。！？])|[\"'”»)]?(?:\s|$))")
 _TERMINAL = frozenset('.!?…"”»\')。！？」')
 # Scripts written without spaces: a \w+ run is a phrase, not a word, so count characters.
 _UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -65,7 +68,7 @@ def _is_latin(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _word_languages() -> dict[str, tuple[str, ...]]:
+def _word_languages() -> dict[str, list[str]]:
     """One dict word → stop-list languages containing it (built once from jusText's lists).
 
     Some lists of non-Latin-script languages carry English words (Wikipedia residue):
@@ -76,12 +79,11 @@ def _word_languages() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for name in sorted(justext.get_stoplists()):
         words = justext.get_stoplist(name)
-        latin = [w for w in words if _is_latin(w)]
+        latin = {w for w in words if max(w, default="") < "\u0250"}  # _is_latin, faster (built on first use)
         native_latin = len(latin) * 2 > len(words)
-        for word in words:
-            if native_latin or not _is_latin(word):
-                index.setdefault(word, []).append(name)
-    return {word: tuple(names) for word, names in index.items()}
+        for word in words if native_latin else words - latin:
+            index.setdefault(word, []).append(name)
+    return index  # lists, not tuples: read only, and converting 150k of them costs a tenth of a second
 
 
 @lru_cache(maxsize=128)
@@ -97,27 +99,42 @@ def detect_stoplist_language(lines: Sequence[str], max_words: int = 400) -> str 
     Coverage is counted on the longest lines (the article speaks the page's language more
     reliably than the menus), as jusText's own stop-word density does.
     """
-    index = _word_languages()
-    counts: dict[str, int] = {}
+    findall = _WORD_RE.findall
+    return _best_stoplist(_top_word_counts(lines, lambda i: findall(lines[i].lower()), max_words))
+
+
+def _top_word_counts(lines: Sequence[str], words_at: Callable[[int], list[str]], max_words: int = 400) -> Counter[str]:
+    """Counts of the lower-cased words of the longest lines, up to about ``max_words`` words."""
+    counts: Counter[str] = Counter()
     seen = 0
-    for line in sorted(lines, key=len, reverse=True)[:12]:
-        words = _WORD_RE.findall(line.lower())
-        for word in words:
-            counts[word] = counts.get(word, 0) + 1
+    for i in sorted(range(len(lines)), key=[len(line) for line in lines].__getitem__, reverse=True)[:12]:
+        words = words_at(i)
+        counts.update(words)
         seen += len(words)
         if seen >= max_words:
             break
+    return counts
+
+
+def _best_stoplist(counts: Counter[str]) -> str | None:
+    index = _word_languages()
+    get = index.get
     scores: dict[str, int] = {}
     for word, count in counts.items():
-        for lang in index.get(word, ()):
-            scores[lang] = scores.get(lang, 0) + count
+        langs = get(word)
+        if langs:
+            for lang in langs:
+                scores[lang] = scores.get(lang, 0) + count
     if not scores:
         return None
     return max(sorted(scores), key=scores.__getitem__)
 
 
-def stoplist_for(language: str | None, lines: Sequence[str]) -> frozenset[str]:
-    """The stop list for ``language`` (ISO 639-1 code or jusText name), else the detected one."""
+def stoplist_for(language: str | None, lines: Sequence[str], tokens: "Tokens | None" = None) -> frozenset[str]:
+    """The stop list for ``language`` (ISO 639-1 code or jusText name), else the detected one.
+
+    ``tokens``: the lines' :class:`Tokens`, when the caller has them (detection reuses their words).
+    """
     if language:
         code = language.lower().split("-")[0].split("_")[0]
         name = _ISO_TO_STOPLIST.get(code) or (language if language[:1].isupper() else None)
@@ -126,7 +143,10 @@ def stoplist_for(language: str | None, lines: Sequence[str]) -> frozenset[str]:
                 return _stoplist(name)
             except (ValueError, KeyError, OSError):
                 pass  # not a jusText list: detect instead
-    name = detect_stoplist_language(lines)
+    if tokens is None:
+        name = detect_stoplist_language(lines)
+    else:
+        name = _best_stoplist(_top_word_counts(lines, tokens.words.__getitem__))
     return _stoplist(name) if name else frozenset()
 
 
@@ -183,108 +203,124 @@ def _mass_split(weights: list[float]) -> tuple[list[float], list[float]]:
     return before, after
 
 
-def line_features(lines: Sequence[str], stop: frozenset[str]) -> list[list[float]]:
+class Tokens:
+    """A page's lines stripped, lower-cased and split into \\w+ words, once for every consumer
+    (stop-list detection, the line features)."""
+
+    __slots__ = ("texts", "keys", "words")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.texts = [line.strip() for line in lines]
+        self.keys = [text.lower() for text in self.texts]
+        self.words = list(map(_WORD_RE.findall, self.keys))
+
+
+def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | None = None) -> list[list[float]]:
     """Pass-1 features for each non-blank line, in LINE_FEATURES order.
 
     Written for speed (the text chain budgets about a millisecond per dump): one word
-    regex per line, counts looked up, few features. Features whose held-out gain was nil
-    were dropped (comma counts, separators, capitalised heads, blank-line structure, ...).
+    regex per line (``tokens``, when the caller has them already), counts looked up,
+    each feature computed for all lines at once (comprehensions and map run in C), few
+    features. Features whose held-out gain was nil were dropped (comma counts,
+    separators, capitalised heads, blank-line structure, ...).
     """
     n = len(lines)
     if n == 0:
         return []
-    texts = [line.strip() for line in lines]
-    keys = [t.lower() for t in texts]
-    findall = _WORD_RE.findall
-    words_of = [findall(k) for k in keys]
+    tokens = tokens or Tokens(lines)
+    texts, keys, words_of = tokens.texts, tokens.keys, tokens.words
     counts = Counter(keys)
     # lines sharing their last / first word with other short lines: "X says:", "Y commented
     # on", "Download ...": repeated templates of comment threads and teaser lists
     firsts = [words[0] if words else "" for words in words_of]
     lasts = [words[-1] if 0 < len(words) <= 12 else "" for words in words_of]
     first_counts, last_counts = Counter(firsts), Counter(lasts)
-    title_words = set(words_of[0])
-    is_stop, is_title = stop.__contains__, title_words.__contains__
-    head_limit = 0.1 * n
-    table, log1p, sentence_ends, isdigit = _LOG1P, math.log1p, _SENTENCE_END_RE.findall, str.isdigit
+    is_stop, is_title = stop.__contains__, set(words_of[0]).__contains__
+    table, log1p, isdigit = _LOG1P, math.log1p, str.isdigit
+    zeros = [0.0] * n
 
-    local = []
-    log_words, good_l, stop_l, term_l, chars_l, echo_l = [], [], [], [], [], []
-    for i in range(n):
-        text = texts[i]
-        words = words_of[i]
-        nw = len(words)
+    nws = list(map(len, words_of))
+    for i, text in enumerate(texts):
         if not text.isascii() and _UNSPACED_RE.search(text):
-            nw += len(_UNSPACED_RE.findall(text)) // 2  # scripts without spaces: count characters
-        chars = len(text)
-        nstop = sum(map(is_stop, words))
-        density = nstop / nw if nw else 0.0
-        last = text[-1] if text else ""
-        terminal = 1.0 if last in _TERMINAL else 0.0
-        sentences = len(sentence_ends(text))
-        echo = 1.0 if i and nw >= 3 and sum(map(is_title, words)) >= 0.8 * nw else 0.0
-        lw = table[nw] if nw < 4096 else log1p(nw)
-        pos = i / n
-        local.append([
-            1.0,
-            log1p(chars),
-            lw * lw,
-            1.0 if nw <= 3 else 0.0,
-            1.0 if nw <= 8 else 0.0,
-            terminal,
-            1.0 if last == "." else 0.0,
-            1.0 if last.isalnum() else 0.0,
-            table[sentences] if sentences < 4096 else log1p(sentences),
-            table[nstop] if nstop < 4096 else log1p(nstop),
-            density * lw,
-            0.0,  # stop_rel, filled below
-            0.0,  # stop_rel_x_words, filled below
-            sum(map(isdigit, words)) / nw if nw else 0.0,
-            1.0 if text[:1].isupper() else 0.0,
-            1.0 if ("©" in text or "(c)" in text or "(C)" in text) else 0.0,
-            1.0 if nw and counts[keys[i]] > 1 else 0.0,
-            echo,
-            0.0,  # after_title, filled below
-            0.0,  # title_dist, filled below
-            1.0 if i < head_limit else 0.0,
-            pos * (1.0 - pos),
-        ])
-        log_words.append(lw)
-        good_l.append(1.0 if nw >= 12 and (terminal or sentences) else 0.0)
-        stop_l.append(density)
-        term_l.append(terminal)
-        chars_l.append(chars)
-        echo_l.append(echo)
+            nws[i] += len(_UNSPACED_RE.findall(text)) // 2  # scripts without spaces: count characters
+    chars_l = list(map(len, texts))
+    nstops = [sum(map(is_stop, words)) for words in words_of]
+    sentences = list(map(len, map(_SENTENCE_END_RE.findall, texts)))
+    ends = [text[-1:] for text in texts]
+    log_words = [table[k] if k < 4096 else log1p(k) for k in nws]
+    stop_l = [s / k if k else 0.0 for s, k in zip(nstops, nws)]
+    term_l = list(map(_TERMINAL_VALUE.get, ends, repeat(0.0)))
+    echo_l = [
+        1.0 if i and k >= 3 and sum(map(is_title, words)) >= 0.8 * k else 0.0
+        for i, (words, k) in enumerate(zip(words_of, nws))
+    ]
+    good_l = [1.0 if k >= 12 and (t or c) else 0.0 for k, t, c in zip(nws, term_l, sentences)]
 
     long_densities = sorted(d for d, w in zip(stop_l, log_words) if w >= _LOG1P[10])
     ref = long_densities[int(0.8 * (len(long_densities) - 1))] if long_densities else 0.0
     inv_ref = 1.0 / ref if ref > 0 else 0.0
+    rel = [d * inv_ref for d in stop_l]
     mass_before, mass_after = _mass_split([g * c for g, c in zip(good_l, chars_l)])
-    win1_good, win4_good = _window_means(good_l, 1), _window_means(good_l, 4)
-    win1_words, win4_words = _window_means(log_words, 1), _window_means(log_words, 4)
-    win2_stop = _window_means(stop_l, 2)
-    win2_term = _window_means(term_l, 2)
     inv_max_chars = 1.0 / (max(chars_l) or 1)
     title_at = next((i for i, e in enumerate(echo_l) if e), n)
-    has_title = title_at < n
+    if title_at < n:
+        after_title = [0.0] * (title_at + 1) + [1.0] * (n - title_at - 1)
+        title_dist = [(i - title_at) / 50.0 for i in range(n)]
+        title_dist = [-1.0 if d < -1.0 else (1.0 if d > 1.0 else d) for d in title_dist]
+    else:
+        after_title = title_dist = zeros
+    head_limit = 0.1 * n
+    heads = 0
+    while heads < n and heads < head_limit:
+        heads += 1
+    positions = [i / n for i in range(n)]
 
-    for i, feats in enumerate(local):
-        rel = stop_l[i] * inv_ref
-        feats[11] = rel
-        feats[12] = rel * log_words[i]
-        if has_title:
-            feats[18] = 1.0 if i > title_at else 0.0
-            d = (i - title_at) / 50.0
-            feats[19] = -1.0 if d < -1.0 else (1.0 if d > 1.0 else d)
-        before, after = mass_before[i], mass_after[i]
-        last = lasts[i]
-        feats += (
-            chars_l[i] * inv_max_chars, before, after, before if before < after else after,
-            win1_good[i], win4_good[i], win1_words[i], win4_words[i], win2_stop[i], win2_term[i],
-            _log1p_count(first_counts[firsts[i]] - 1) if firsts[i] else 0.0,
-            _log1p_count(last_counts[last] - 1) if last else 0.0,
-        )
-    return local
+    columns = (
+        repeat(1.0, n),
+        map(log1p, chars_l),
+        map(mul, log_words, log_words),
+        map(_SHORT3.get, nws, repeat(0.0)),
+        map(_SHORT8.get, nws, repeat(0.0)),
+        term_l,
+        map(_PERIOD_VALUE.get, ends, repeat(0.0)),
+        [1.0 if end.isalnum() else 0.0 for end in ends],
+        [table[k] if k < 4096 else log1p(k) for k in sentences],
+        [table[k] if k < 4096 else log1p(k) for k in nstops],
+        map(mul, stop_l, log_words),
+        rel,
+        map(mul, rel, log_words),
+        [sum(map(isdigit, words)) / k if k else 0.0 for words, k in zip(words_of, nws)],
+        [1.0 if text[:1].isupper() else 0.0 for text in texts],
+        [1.0 if ("©" in text or "(c)" in text or "(C)" in text) else 0.0 for text in texts],
+        [1.0 if k and counts[key] > 1 else 0.0 for k, key in zip(nws, keys)],
+        echo_l,
+        after_title,
+        title_dist,
+        [1.0] * heads + [0.0] * (n - heads),
+        [pos * (1.0 - pos) for pos in positions],
+        [c * inv_max_chars for c in chars_l],
+        mass_before,
+        mass_after,
+        [b if b < a else a for b, a in zip(mass_before, mass_after)],
+        _window_means(good_l, 1),
+        _window_means(good_l, 4),
+        _window_means(log_words, 1),
+        _window_means(log_words, 4),
+        _window_means(stop_l, 2),
+        _window_means(term_l, 2),
+        [_log1p_count(first_counts[w] - 1) if w else 0.0 for w in firsts] if n > len(table)
+        else [table[first_counts[w] - 1] if w else 0.0 for w in firsts],
+        [_log1p_count(last_counts[w] - 1) if w else 0.0 for w in lasts] if n > len(table)
+        else [table[last_counts[w] - 1] if w else 0.0 for w in lasts],
+    )
+    return list(map(list, zip(*columns)))
+
+
+# Feature values looked up by map() (C speed) instead of per-line conditionals.
+_TERMINAL_VALUE = dict.fromkeys(_TERMINAL, 1.0)
+_PERIOD_VALUE = {".": 1.0}
+_SHORT3 = dict.fromkeys(range(4), 1.0)
+_SHORT8 = dict.fromkeys(range(9), 1.0)
 
 
 def _short_runs(log_words: list[float], limit: float = math.log1p(6)) -> list[float]:
@@ -326,14 +362,18 @@ def context_features(rows: list[list[float]], probs: list[float]) -> list[list[f
     clipped = [1e-4 if p < 1e-4 else (0.9999 if p > 0.9999 else p) for p in probs]
     logits = [log(q / (1.0 - q)) for q in clipped]
     inside = [1.0 if start <= i <= end else 0.0 for i in range(n)]
-    region_dist = [0.0 if start <= i <= end else _log1p_count(start - i if i < start else i - end) for i in range(n)]
+    if n < len(_LOG1P):  # distances below n: looked up
+        table = _LOG1P
+        region_dist = [0.0 if start <= i <= end else table[start - i if i < start else i - end] for i in range(n)]
+    else:
+        region_dist = [0.0 if start <= i <= end else _log1p_count(start - i if i < start else i - end) for i in range(n)]
     columns = (
         [1.0] * n, logits, _window_means(probs, 1), _window_means(probs, 4), prev3, next3, before, after,
         inside, region_dist, short8, words, [lg * s for lg, s in zip(logits, short8)],
         # a short line between article lines (subheading, list item) belongs to the article
         list(map(min, prev3, next3)), _window_means(probs, 8), _distance_to([p >= 0.8 for p in probs]),
     )
-    return [list(row) for row in zip(*columns)]
+    return list(map(list, zip(*columns)))
 
 
 def _distance_to(flags: list[bool]) -> list[float]:
@@ -352,6 +392,9 @@ def _distance_to(flags: list[bool]) -> list[float]:
             last = i
         if last - i < dist[i]:
             dist[i] = last - i
+    if far < len(_LOG1P):
+        table = _LOG1P
+        return [table[d if d < far else far] for d in dist]
     return [_log1p_count(min(d, far)) for d in dist]
 
 
@@ -505,12 +548,13 @@ def select_article_lines(
     if not index:
         return [], []
     body = [lines[i] for i in index]
-    scores = model.score(body, stoplist_for(language, body))
+    tokens = Tokens(body)
+    scores = model.score_rows(line_features(body, stoplist_for(language, body, tokens), tokens))
     p1, p2 = scores.first, scores.final
     keep = [p >= model.threshold for p in p2]
     if not any(keep):
         keep[max(range(len(p2)), key=p2.__getitem__)] = True
-    texts = [line.strip() for line in body]
+    texts = tokens.texts
     words = [round(math.expm1(math.sqrt(row[_AT["log_words_sq"]]))) for row in scores.rows]
     _extend_edges(texts, words, keep, p2)
     _keep_subheadings(texts, words, keep, p2)

@@ -152,11 +152,31 @@ def load_packs(codes: Iterable[str] = (), extra_dirs: Iterable[str | Path] = ())
 
 
 _FIRST_WORD_CHAR = re.compile(r"[^\W_]")
+#: How many leading characters of a line (from its first letter) pick the rules to try.
+PREFIX_LEN = 3
 
 
 def first_letter(text: str) -> str:
     found = _FIRST_WORD_CHAR.search(text)
     return found.group(0).casefold() if found else ""
+
+
+#: A line's head: (first letter case-folded or '', the PREFIX_LEN chars from it lower-cased or
+#: None when not ASCII, the text before the first letter).
+Head = tuple[str, "str | None", str]
+
+
+def line_head(text: str) -> Head:
+    """Computed once per line and handed to every rule set, which pick their candidate rules by it."""
+    if text[:1].isalnum():  # most lines start with a letter ([^\W_] is str.isalnum)
+        key = text[:PREFIX_LEN]
+        return text[0].casefold(), (key.lower() if key.isascii() else None), ""
+    found = _FIRST_WORD_CHAR.search(text)
+    if found is None:
+        return "", None, text
+    start = found.start()
+    key = text[start : start + PREFIX_LEN]
+    return found.group(0).casefold(), (key.lower() if key.isascii() else None), text[:start]
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
@@ -196,50 +216,372 @@ def _firsts(items: list) -> frozenset[str] | None:
     return None
 
 
-class _RuleSet:
-    """All rules of one kind compiled into one alternation; ``lastgroup`` names the rule.
+def pattern_prefixes(pattern: str, size: int = PREFIX_LEN) -> frozenset[str] | None:
+    """Strings (up to ``size`` chars, lower-cased) one of which every match of ``pattern`` starts
+    with, when the text at the match's start is ASCII for ``size`` chars (see _ascii_matches).
 
-    Speed: a line can only match rules whose pattern may start with the line's
-    first letter, so one smaller alternation per first letter is compiled on demand.
+    A necessary condition only (case is ignored, repeats and classes end a prefix early), so a
+    text whose key starts with none of them cannot match there. None when unknown at the start.
+    An empty set: the pattern needs a non-ASCII letter within its first ``size`` chars.
+    """
+    try:
+        parsed = re_parser.parse(pattern)
+    except re.error:
+        return None
+    found = {text for text, _ in _sequence_prefixes(list(parsed), size)}
+    return None if "" in found else frozenset(found)
+
+
+# A prefix state: (text so far, whether the pattern may still extend it).
+_Prefix = tuple[str, bool]
+_UNKNOWN: set[_Prefix] = {("", False)}
+_ASCII = [chr(code) for code in range(128)]
+
+
+@lru_cache(maxsize=None)
+def _ascii_matches(char: str) -> frozenset[str]:
+    """The chars a key may hold where a pattern has literal ``char``: the ASCII chars it matches
+    case-insensitively, lower-cased (asks re itself: some non-ASCII letters pair with ASCII ones,
+    the Kelvin sign with k). None of them: a non-ASCII letter never matches in an ASCII key (empty
+    set); a non-ASCII non-letter ("©", "«") stands for itself, to be looked for in a line's lead."""
+    literal = re.compile(re.escape(char), re.IGNORECASE)
+    found = frozenset(a.lower() for a in _ASCII if literal.fullmatch(a))
+    if not found and not char.isalpha():
+        return frozenset({char})
+    return found
+
+
+def _sequence_prefixes(items: list, size: int) -> set[_Prefix]:
+    states: set[_Prefix] = {("", True)}
+    for item in items:
+        grown: set[_Prefix] = set()
+        for text, extendable in states:
+            if not extendable or len(text) >= size:
+                grown.add((text, False))
+                continue
+            for more, more_extendable in _item_prefixes(item, size - len(text)):
+                joined = text + more
+                grown.add((joined[:size], more_extendable and len(joined) < size))
+        states = grown
+        if not any(extendable for _, extendable in states):
+            break
+    return states
+
+
+def _class_chars(items: list) -> set[str] | None:
+    """The chars a key may hold where the class is (see _ascii_matches); None when unknown."""
+    chars: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            chars |= _ascii_matches(chr(arg))
+        elif name == "RANGE" and arg[1] < 128:
+            chars |= {chr(code).lower() for code in range(arg[0], arg[1] + 1)}
+        elif name == "CATEGORY" and str(arg) == "CATEGORY_DIGIT":
+            chars |= set("0123456789")
+        else:
+            return None
+    return chars
+
+
+def _item_prefixes(item: tuple, size: int) -> set[_Prefix]:
+    op, arg = item
+    name = str(op)
+    if name == "LITERAL":
+        return {(char, True) for char in _ascii_matches(chr(arg))}
+    if name == "IN":
+        chars = _class_chars(list(arg))
+        return _UNKNOWN if chars is None else {(char, True) for char in chars}
+    if name == "SUBPATTERN":
+        return _sequence_prefixes(list(arg[-1]), size)
+    if name == "BRANCH":
+        return set().union(*(_sequence_prefixes(list(branch), size) for branch in arg[1]))
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        low, high, sub = arg
+        once = _sequence_prefixes(list(sub), size)
+        found = once if high == 1 else {(text, False) for text, _ in once}
+        return found | {("", True)} if low == 0 else found
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width: skipping it only widens the prefixes
+        return {("", True)}
+    return _UNKNOWN
+
+
+def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    found: set[str] = set()
+    for one in sets:
+        if one is None:
+            return None
+        found |= one
+    return frozenset(found)
+
+
+def required_chars(pattern: str) -> frozenset[str] | None:
+    """ASCII non-letters any match of ``pattern`` must contain (case plays no part for them); None if none known."""
+    try:
+        parsed = re_parser.parse(pattern)
+    except re.error:
+        return None
+    found: set[str] = set()
+    items = list(parsed)
+    while items:
+        op, arg = items.pop()
+        name = str(op)
+        if name == "LITERAL" and chr(arg).isascii() and not chr(arg).isalnum():
+            found.add(chr(arg))
+        elif name == "SUBPATTERN":
+            items.extend(arg[-1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+            items.extend(arg[2])
+    return frozenset(found) or None
+
+
+#: The non-ASCII chars re's case-insensitive matching pairs with ASCII letters (tests check this
+#: against re itself). A line without them holds a case-insensitive match of an ASCII text only
+#: if its lower-cased form holds the lower-cased text.
+ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
+_TWIN_RE = re.compile(f"[{ASCII_CASE_TWINS}]")
+
+
+def lower_for_search(line: str) -> str | None:
+    """``line`` lower-cased, for :func:`required_text` tests; None when the test would be unsafe."""
+    if line.isascii() or not _TWIN_RE.search(line):
+        return line.lower()
+    return None
+
+
+def fewest_needles(needles: Iterable[str]) -> tuple[str, ...]:
+    """The same test with fewer needles: a needle holding another one is redundant."""
+    kept: list[str] = []
+    for needle in sorted(set(needles), key=len):
+        if not any(other in needle for other in kept):
+            kept.append(needle)
+    return tuple(kept)
+
+
+def holds_any(text: str, needles: tuple[str, ...]) -> bool:
+    for needle in needles:  # a plain loop: cheaper than any() over a generator here
+        if needle in text:
+            return True
+    return False
+
+
+def required_text(pattern: str) -> str | None:
+    """The longest run of ASCII chars (lower-cased) every match of ``pattern`` contains; None if none.
+
+    Tested against :func:`lower_for_search` of a line: an ASCII letter matches only itself,
+    its other case and the ASCII_CASE_TWINS.
+    """
+    try:
+        parsed = re_parser.parse(pattern)
+    except re.error:
+        return None
+    runs, run = [""], []
+
+    def walk(items: list) -> None:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL" and chr(arg).isascii():
+                run.append(chr(arg).lower())
+            elif name == "SUBPATTERN":
+                walk(list(arg[-1]))
+            else:
+                runs.append("".join(run))
+                run.clear()
+
+    walk(list(parsed))
+    runs.append("".join(run))
+    best = max(runs, key=len)
+    return best or None
+
+
+def _starts_with_any(key: str, prefixes: frozenset[str]) -> bool:
+    """key.startswith(any of prefixes); prefixes are at most PREFIX_LEN chars, so a few set lookups."""
+    return any(key[:size] in prefixes for size in range(1, min(len(key), PREFIX_LEN) + 1))
+
+
+#: Longer runs of candidate rules are matched as one (compiled) alternation, shorter ones rule
+#: by rule: compiling costs milliseconds per alternation, once per process.
+RUN_MAX = 3
+#: Bound on the per-key caches below (a long crawl meets ever new keys).
+_CACHE_MAX = 50_000
+
+
+class PrefixGate:
+    """Can any of ``patterns`` match starting exactly at a spot? A cheap necessary test on the
+    spot's first chars, for regexes tried at many spots (glued markers, tails of long lines).
+    Answers are cached per key."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.prefixes = _union(pattern_prefixes(p) for p in patterns)
+        self._open: dict[str, bool] = {}
+
+    def may_match(self, text: str, start: int) -> bool:
+        if self.prefixes is None:
+            return True
+        key = text[start : start + PREFIX_LEN]
+        if not key.isascii():
+            return True
+        found = self._open.get(key)
+        if found is None:
+            if len(self._open) > _CACHE_MAX:
+                self._open.clear()
+            found = self._open[key] = _starts_with_any(key.lower(), self.prefixes)
+        return found
+
+
+class _RuleSet:
+    """All rules of one kind; the first rule (in pack order) whose regex matches a line wins,
+    as in one alternation of them all (``regex``); ``lastgroup`` names the rule.
+
+    Speed: a line can only match rules whose pattern may start with the line's first
+    letters (its head: first letter, first PREFIX_LEN ASCII chars, text before), so each
+    head gets its candidate rules once (cached); most lines have none. Candidates run one
+    by one, or as an alternation for a long run; each rule is compiled once, at start.
     """
 
     def __init__(self, rules: list[Rule], template: str) -> None:
         self.template = template
         self.rules = {f"r{i}": rule for i, rule in enumerate(rules)}
         self.firsts: dict[str, frozenset[str] | None] = {}
+        self.prefixes: dict[str, frozenset[str] | None] = {}
         for name, rule in self.rules.items():
-            sets = [_first_chars(p) for p in rule.patterns]
-            self.firsts[name] = None if any(x is None for x in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
+            self.firsts[name] = _union(_first_chars(p) for p in rule.patterns)
+            self.prefixes[name] = _union(pattern_prefixes(p) for p in rule.patterns)
+        # Rules with no or a weak known start (one char): a line must hold one of these texts
+        # (lower_for_search) for them to match.
+        self.needs: dict[str, tuple[str, ...] | None] = {}
+        for name, rule in self.rules.items():
+            texts = [required_text(p) for p in rule.patterns]
+            prefixes = self.prefixes[name]
+            weak = prefixes is None or any(len(prefix) < 2 for prefix in prefixes)
+            self.needs[name] = fewest_needles(texts) if weak and None not in texts else None  # type: ignore[arg-type]
         self.regex = self._compile(list(self.rules)) if rules else None
-        self._by_char: dict[str, re.Pattern[str] | None] = {}
-        # Many first letters select the same rules (digits, letters no rule starts with):
-        # one compiled alternation per distinct selection, not per letter.
-        self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+        # Index for picking a head's candidates fast (a long page meets thousands of heads):
+        # prefix → rules, rules without a known start, rules that may start in the lead.
+        self._order = {name: position for position, name in enumerate(self.rules)}
+        self._by_prefix: dict[str, list[str]] = {}
+        self._unfiltered = [name for name, prefixes in self.prefixes.items() if prefixes is None]
+        self._lead_chars: dict[str, frozenset[str]] = {}
+        for name, prefixes in self.prefixes.items():
+            for prefix in prefixes or ():
+                if prefix[0].isalnum():
+                    self._by_prefix.setdefault(prefix, []).append(name)
+            lead = frozenset(prefix[0] for prefix in prefixes or () if not prefix[0].isalnum())
+            if lead:
+                self._lead_chars[name] = lead
+        self._first_ok: dict[str, frozenset[str]] = {}
+        # one regex per rule, and an alternation per distinct long run of candidates
+        self._single = {name: self._compile([name]) for name in self.rules}
+        self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {(n,): r for n, r in self._single.items()}
+        self._by_char_candidates: dict[str, tuple[tuple[re.Pattern[str], None], ...]] = {}
+        # head → candidates: (regex, texts the line must hold for it (lower_for_search) or None)
+        self._by_head: dict[Head, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
 
     def _compile(self, names: list[str]) -> re.Pattern[str] | None:
         if not names:
             return None
         return re.compile("|".join(self.template.format(name=n, body=self.rules[n].regex) for n in names))
 
-    def _for_char(self, char: str) -> re.Pattern[str] | None:
-        if char not in self._by_char:
-            names = tuple(n for n, first in self.firsts.items() if first is None or char in first)
-            if names not in self._by_names:
-                self._by_names[names] = self._compile(list(names))
-            self._by_char[char] = self._by_names[names]
-        return self._by_char[char]
+    def _for_names(self, names: tuple[str, ...]) -> re.Pattern[str] | None:
+        if names not in self._by_names:
+            self._by_names[names] = self._compile(list(names))
+        return self._by_names[names]
 
-    def find(self, text: str, first: str | None = None) -> re.Match[str] | None:
-        """``first``: the line's first letter, case-folded ('' when none), if already known."""
+    def _for_char_candidates(self, char: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        """For a line whose key is not ASCII: the rules its first letter allows, one by one."""
+        found = self._by_char_candidates.get(char)
+        if found is None:
+            found = self._by_char_candidates[char] = tuple(
+                (self._single[n], None) for n, first in self.firsts.items() if first is None or char in first
+            )  # type: ignore[misc]
+        return found  # type: ignore[return-value]
+
+    def _head_names(self, char: str, key: str, lead: str) -> tuple[str, ...]:
+        """Rules that may match a line with this head, in rule order.
+
+        The template lets \\W* run before the body: a body starting with a non-letter starts
+        in the line's lead (before its first letter); one starting with a letter, at the key.
+        """
+        allowed = self._first_ok.get(char)
+        if allowed is None:
+            allowed = self._first_ok[char] = frozenset(
+                n for n, first in self.firsts.items() if first is None or char in first
+            )
+        found = set(self._unfiltered)
+        for size in range(1, min(len(key), PREFIX_LEN) + 1):
+            found.update(self._by_prefix.get(key[:size], ()))
+        if lead:
+            found.update(n for n, chars in self._lead_chars.items() if any(c in lead for c in chars))
+        return tuple(sorted(found & allowed, key=self._order.__getitem__))
+
+    def _for_head(self, head: Head) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        found = self._by_head.get(head)
+        if found is None:
+            names = self._head_names(*head)  # type: ignore[arg-type]
+            # Candidates are tried in rule order, the alternation's own (first branch that
+            # matches wins): runs of rules without required texts as one alternation, each
+            # rule with required texts alone (skipped for an ASCII line without them).
+            # A short run is tried rule by rule (no new regex to compile for it).
+            candidates: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = []
+            run: list[str] = []
+            for n in [*names, None]:
+                if n is not None and self.needs[n] is None:
+                    run.append(n)
+                    continue
+                if len(run) > RUN_MAX:
+                    candidates.append((self._for_names(tuple(run)), None))  # type: ignore[arg-type]
+                else:
+                    candidates.extend((self._single[r], None) for r in run)  # type: ignore[misc]
+                run = []
+                if n is not None:
+                    candidates.append((self._single[n], self.needs[n]))  # type: ignore[arg-type]
+            found = tuple(candidates)
+            if len(self._by_head) > _CACHE_MAX:
+                self._by_head.clear()
+            self._by_head[head] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def find(self, text: str, head: Head | None = None, low: str | None = None) -> re.Match[str] | None:
+        """``head``: the line's :func:`line_head`, if already known; ``low``: its
+        :func:`lower_for_search`, if already known."""
         if self.regex is None:
             return None
-        if first is None:
-            first = first_letter(text)
-        regex = self._for_char(first) if first else self.regex
-        return regex.match(text) if regex is not None else None
+        if head is None:
+            head = line_head(text)
+        first, key = head[0], head[1]
+        if not first:
+            return self.regex.match(text)
+        candidates = self._for_char_candidates(first) if key is None else self._for_head(head)
+        for regex, needs in candidates:
+            if needs is not None:
+                if low is None:
+                    low = lower_for_search(text)
+                if low is not None and not holds_any(low, needs):
+                    continue
+            found = regex.match(text)
+            if found is not None:
+                return found
+        return None
 
-    def match(self, text: str, first: str | None = None) -> Rule | None:
-        found = self.find(text, first)
+    def needs_for(self, head: Head) -> tuple[str, ...] | None:
+        """What a line with this head must hold for some rule to match it: () nothing can,
+        None anything may, else texts one of which the line must hold (lower_for_search)."""
+        if self.regex is None:
+            return ()
+        first, key = head[0], head[1]
+        if not first:
+            return None
+        if key is None:
+            return None if self._for_char_candidates(first) else ()
+        needs: list[str] = []
+        for _, texts in self._for_head(head):
+            if texts is None:
+                return None
+            needs.extend(texts)
+        return tuple(needs)
+
+    def match(self, text: str, head: Head | None = None, low: str | None = None) -> Rule | None:
+        found = self.find(text, head, low)
         return self.rules[found.lastgroup] if found else None  # type: ignore[index]
 
 
@@ -268,12 +610,27 @@ class Cleaner:
             else None
         )
         self._tail_spot = re.compile(rf"(?:[.!?\"”»)]\s+|[^\W\d_{structure.UPPER}])(?=[{structure.UPPER}])")
-        self._inline = [(rule, re.compile(rule.regex)) for rule in by_kind["inline"]]
+        # Speed: an inline rule is searched for only in lines holding one char its patterns need.
+        self._inline = [
+            (rule, re.compile(rule.regex), _union(required_chars(p) for p in rule.patterns)) for rule in by_kind["inline"]
+        ]
+        # Speed: lines whose head no line / next-line / marker rule can start with (most lines).
+        self._quiet_heads: dict[Head, tuple[str, ...] | None] = {}
+        # Speed: no footer cut before the earliest position any cut-after rule allows.
+        self._footer_from = min((r.min_position for r in by_kind["cut-after"]), default=1.0)
         # Glued markers: only where a lower-case letter meets an upper-case one ("wordMarker")
         # is the (slow) marker alternation tried, and only at that spot.
         glued = [p for r in rules if r.glued for p in r.patterns]
-        self._glue_spot = re.compile(rf"[^\W\d_{structure.UPPER}](?=[{structure.UPPER}])")
+        # The spot is the upper-case letter (rare: the scan skips ahead to it) with a lower-case one before.
+        self._glue_spot = re.compile(rf"[{structure.UPPER}](?<=[^\W\d_{structure.UPPER}].)")
         self._glue = re.compile("|".join(f"(?:{p})" for p in glued)) if glued else None
+        # Speed: patterns with known first chars are tried only where the gate lets them;
+        # the others (a pattern opening with "any text") at every spot, as before.
+        gated = [p for p in glued if pattern_prefixes(p) is not None]
+        ungated = [p for p in glued if pattern_prefixes(p) is None]
+        self._glue_gate = PrefixGate(gated)
+        self._glue_ungated = re.compile("|".join(f"(?:{p})" for p in ungated)) if ungated else None
+        self._tail_gate = PrefixGate(p for rule in markers for p in rule.patterns)
         self.credits = CreditDetector(name for pack in self.packs for name in pack.credit_names)
         self._blocks = _article_block_finder() if article_blocks else None
 
@@ -328,11 +685,12 @@ class Cleaner:
         if self._glue is None:
             return lines
         out: list[str] = []
+        may_match, glue, ungated = self._glue_gate.may_match, self._glue.match, self._glue_ungated
         for line in lines:
             cuts = [
-                spot.end()
+                spot.start()
                 for spot in self._glue_spot.finditer(line)
-                if self._glue.match(line, spot.end())  # type: ignore[union-attr]
+                if (glue(line, spot.start()) if may_match(line, spot.start()) else (ungated and ungated.match(line, spot.start())))
             ]
             if not cuts:
                 out.append(line)
@@ -355,8 +713,12 @@ class Cleaner:
     def _cut_footer(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         total = sum(len(line) + 1 for line in lines)
         offset = 0
+        earliest = self._footer_from * total
         for index, line in enumerate(lines):
-            rule = self._cut_after.match(line) if len(line) <= SHORT_LINE_MAX else None
+            if offset < earliest:  # a match here would be too early for every rule
+                offset += len(line) + 1
+                continue
+            rule = self._cut_after.match(line, line_head(line)) if len(line) <= SHORT_LINE_MAX else None
             if rule is not None and offset >= rule.min_position * total and len(line) <= rule.max_chars:
                 removed.append({"rule": rule.id, "text": "\n".join(lines[index:])})
                 return lines[:index]
@@ -377,12 +739,25 @@ class Cleaner:
                 continue
             previous = key
             short = len(line) <= SHORT_LINE_MAX
-            first = first_letter(line)
-            rule = self._line.match(line, first) if short else None
+            head = line_head(line) if len(line) <= TAIL_MAX else None
+            # quiet: no line / next-line / marker rule can match this line's start
+            low = None
+            if head is None:
+                quiet = True
+            else:
+                needs = self._head_needs(head)
+                if needs is None:
+                    quiet = False
+                elif not needs:
+                    quiet = True
+                else:
+                    low = lower_for_search(line)
+                    quiet = low is not None and not holds_any(low, needs)
+            rule = self._line.match(line, head, low) if short and not quiet else None
             if rule is not None and len(line) <= rule.max_chars:
                 removed.append({"rule": rule.id, "text": line})
                 continue
-            rule = self._next_line.match(line, first) if short else None
+            rule = self._next_line.match(line, head, low) if short and not quiet else None
             if rule is not None:
                 dropped = [line]
                 if index < len(lines) and len(lines[index]) <= SHORT_LINE_MAX:
@@ -390,7 +765,7 @@ class Cleaner:
                     index += 1
                 removed.append({"rule": rule.id, "text": "\n".join(dropped)})
                 continue
-            marker = self._marker_line(line, first)
+            marker = self._marker_line(line, head) if not quiet else None
             if marker is not None:
                 limit = LIST_MAX_LINES if index > tail_from else TEASER_MAX_LINES
                 index = self._drop_list(marker[0], marker[1], lines, index, removed, limit)
@@ -412,11 +787,27 @@ class Cleaner:
             removed.append({"rule": "struct:tail-signature", "text": kept.pop()})
         return kept
 
-    def _marker_line(self, line: str, first: str | None = None) -> tuple[Rule, bool] | None:
+    def _head_needs(self, head: Head) -> tuple[str, ...] | None:
+        """For the line / next-line / marker rules together: see _RuleSet.needs_for."""
+        if head in self._quiet_heads:
+            return self._quiet_heads[head]
+        found: tuple[str, ...] | None = ()
+        for rules in (self._line, self._next_line, self._marker):
+            needs = rules.needs_for(head)
+            if needs is None:
+                found = None
+                break
+            found += needs  # type: ignore[operator]
+        if len(self._quiet_heads) > _CACHE_MAX:
+            self._quiet_heads.clear()
+        self._quiet_heads[head] = found
+        return found
+
+    def _marker_line(self, line: str, head: Head | None = None) -> tuple[Rule, bool] | None:
         """(rule, bare) when the line is a list marker, alone or with one headline after a colon."""
         if self._marker.regex is None or len(line) > TAIL_MAX:
             return None
-        found = self._marker.find(line, first)
+        found = self._marker.find(line, head)
         if not found:
             return None
         rule = self._marker.rules[found.lastgroup]  # type: ignore[index]
@@ -443,11 +834,24 @@ class Cleaner:
 
     def _cut_inline(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         out: list[str] = []
+        needs = [needs for _, _, needs in self._inline]
+        # Speed: a line no inline rule, credit or tail can touch is kept as it is (most lines).
+        plain_chars = None if None in needs else "".join(sorted(set().union(*needs)))
+        credits = self.credits.enabled
         for line in lines:
+            if (
+                plain_chars is not None
+                and len(line) <= TAIL_MAX
+                and not (credits and " / " in line)
+                and not any(char in line for char in plain_chars)
+            ):
+                if line.strip():
+                    out.append(line.strip())
+                continue
             line, cuts = self.credits.inline(line)
             removed.extend({"rule": CreditDetector.inline_rule, "text": cut} for cut in cuts)
-            for rule, regex in self._inline:
-                if regex.search(line):
+            for rule, regex, needs in self._inline:
+                if (needs is None or any(char in line for char in needs)) and regex.search(line):
                     removed.extend({"rule": rule.id, "text": m.group(0)} for m in regex.finditer(line))
                     line = normalise(regex.sub(" ", line))
             line = self._cut_tail(line, removed)
@@ -463,7 +867,10 @@ class Cleaner:
         """
         if self._tail is None or len(line) <= TAIL_MAX:
             return line
+        may_match = self._tail_gate.may_match
         for spot in self._tail_spot.finditer(line, len(line) - TAIL_MAX):
+            if not may_match(line, spot.end()):
+                continue
             match = self._tail.match(line, spot.end())
             if match and is_headline_like(match.group("rest")):
                 rule = next(self._tail_rules[name] for name, value in match.groupdict().items() if value and name != "rest")

@@ -116,6 +116,10 @@ class CreditDetector:
         glued = "|".join(re.escape(n) for n in names if len(n) >= 3 and n[0].isupper())
         # lower-case letter (or closing quote) immediately followed by a credit name at line end
         self._glued = re.compile(rf"[^\W\d_{UPPER}]['’”\"]?(?:{glued})\.?$")
+        # Speed: a glued credit ends the line, so the line must end with a name (or name + ".").
+        self._glued_names = tuple(n for n in names if len(n) >= 3 and n[0].isupper())
+        # Speed: without a "/" a credit-only line is one name, maybe in brackets: short.
+        self._max_name = max(map(len, names))
         word = rf"[{UPPER}][\w.&'’-]*"
         token = rf"{word}(?:\s{word}){{0,3}}"
         credit = rf"(?:{token}\s?/\s?)*(?i:{alt})(?:\s?/\s?{token})*"
@@ -128,11 +132,18 @@ class CreditDetector:
 
     def glued(self, line: str) -> bool:
         text = line.strip()
-        return self.enabled and len(text) <= HEADLINE_MAX_CHARS and bool(self._glued.search(text))
+        if not self.enabled or len(text) > HEADLINE_MAX_CHARS:
+            return False
+        names = self._glued_names
+        if not (text.endswith(names) or (text.endswith(".") and text[:-1].endswith(names))):
+            return False
+        return bool(self._glued.search(text))
 
     def credit_only(self, line: str) -> bool:
         text = line.strip()
-        return self.enabled and len(text) <= 80 and bool(self._line.fullmatch(text))
+        if not self.enabled or len(text) > 80 or ("/" not in text and len(text) > self._max_name + 2):
+            return False
+        return bool(self._line.fullmatch(text))
 
     def inline(self, line: str) -> tuple[str, list[str]]:
         """The line without caption+credit spans, and the spans cut."""
