@@ -40,6 +40,8 @@ from operator import mul
 from pathlib import Path
 from typing import Callable, Sequence
 
+from newsclean.stoplists import word_languages
+
 MODEL_PATH = Path(__file__).with_name("models") / "dump_lines.json"
 
 _WORD_RE = re.compile(r"\w+")
@@ -63,27 +65,7 @@ _ISO_TO_STOPLIST = {
 
 # --- stop lists -----------------------------------------------------------------------
 
-def _is_latin(word: str) -> bool:
-    return all(ch < "\u0250" for ch in word)
-
-
-@lru_cache(maxsize=1)
-def _word_languages() -> dict[str, list[str]]:
-    """One dict word → stop-list languages containing it (built once from jusText's lists).
-
-    Some lists of non-Latin-script languages carry English words (Wikipedia residue):
-    those Latin-script words are not counted for them.
-    """
-    import justext
-
-    index: dict[str, list[str]] = {}
-    for name in sorted(justext.get_stoplists()):
-        words = justext.get_stoplist(name)
-        latin = {w for w in words if max(w, default="") < "\u0250"}  # _is_latin, faster (built on first use)
-        native_latin = len(latin) * 2 > len(words)
-        for word in words if native_latin else words - latin:
-            index.setdefault(word, []).append(name)
-    return index  # lists, not tuples: read only, and converting 150k of them costs a tenth of a second
+_word_languages = word_languages  # the shared index (newsclean/stoplists.py)
 
 
 @lru_cache(maxsize=128)

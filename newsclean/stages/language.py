@@ -25,7 +25,6 @@
 """
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from functools import lru_cache
@@ -38,6 +37,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from newsclean.datetext import date_line
 from newsclean.fastlangdetect import NgramDetector
 from newsclean.stages.base import Stage
+from newsclean.stoplists import gc_paused, word_languages
 
 # Deterministic answers: langdetect samples n-grams at random.
 DetectorFactory.seed = 0
@@ -88,33 +88,19 @@ def _detector() -> NgramDetector:
     return NgramDetector()
 
 
-_BEYOND_LATIN_RE = re.compile("[^\u0000-\u024f]")  # past Latin Extended-B
-
-
 @lru_cache(maxsize=1)
 def _stopword_languages() -> dict[str, tuple[str, ...]]:
-    """word -> langdetect codes whose jusText stop list has it.
-
-    Lists of non-Latin-script languages carry English words (Wikipedia residue); those
-    Latin-script words are not counted for them (as boilerplate.blocks does).
-    """
-    import justext
-
-    # ~115k new lists at once would make the cyclic GC walk langdetect's 87k profile lists
-    # over and over (0.3 s instead of 0.1 s): pause it for the build.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        index: dict[str, list[str]] = {}
-        for code, name in {**_STOPLISTS, **_RIVAL_ONLY_STOPLISTS}.items():
-            words = justext.get_stoplist(name)
-            native = [word for word in words if _BEYOND_LATIN_RE.search(word)]
-            for word in words if len(native) * 2 < len(words) else native:
-                index.setdefault(word, []).append(code)
-        return {word: tuple(codes) for word, codes in index.items()}
-    finally:
-        if was_enabled:
-            gc.enable()
+    """word -> langdetect codes whose jusText stop list has it (from the shared index)."""
+    lists = {**_STOPLISTS, **_RIVAL_ONLY_STOPLISTS}
+    code_of = {name: code for code, name in lists.items()}
+    rank = {code: position for position, code in enumerate(lists)}
+    index: dict[str, tuple[str, ...]] = {}
+    with gc_paused():
+        for word, names in word_languages().items():
+            codes = [code_of[name] for name in names if name in code_of]
+            if codes:
+                index[word] = tuple(sorted(codes, key=rank.__getitem__)) if len(codes) > 1 else (codes[0],)
+    return index
 
 
 class StopwordEvidence:
