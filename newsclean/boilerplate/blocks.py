@@ -168,14 +168,6 @@ def _window_means(values: list[float], radius: int) -> list[float]:
     return head + middle + tail
 
 
-def _window_max(values: list[float], before: int, after: int) -> list[float]:
-    """max(values[i-before : i]) when after == 0, max(values[i+1 : i+1+after]) when before == 0 (0 if empty)."""
-    n = len(values)
-    if after == 0:
-        return [max(values[i - before if i > before else 0 : i], default=0.0) for i in range(n)]
-    return [max(values[i + 1 : i + 1 + after], default=0.0) for i in range(n)]
-
-
 def _mass_split(weights: list[float]) -> tuple[list[float], list[float]]:
     """Share of the total weight strictly before / strictly after each index."""
     total = sum(weights) or 1.0

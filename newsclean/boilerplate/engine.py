@@ -156,11 +156,6 @@ _FIRST_WORD_CHAR = re.compile(r"[^\W_]")
 PREFIX_LEN = 3
 
 
-def first_letter(text: str) -> str:
-    found = _FIRST_WORD_CHAR.search(text)
-    return found.group(0).casefold() if found else ""
-
-
 #: A line's head: (first letter case-folded or '', the PREFIX_LEN chars from it lower-cased or
 #: None when not ASCII, the text before the first letter).
 Head = tuple[str, "str | None", str]

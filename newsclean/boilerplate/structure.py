@@ -176,20 +176,6 @@ def is_repeatable(key: str) -> bool:
     return len(key) >= DUP_MIN_CHARS and " " in key
 
 
-def duplicate_lines(lines: list[str]) -> list[int]:
-    """Indexes of lines that repeat the previous non-blank line (headline lists printed twice)."""
-    dups: list[int] = []
-    previous = None
-    for index, line in enumerate(lines):
-        if is_blank(line):
-            continue
-        key = normalise(line)
-        if key == previous and is_repeatable(key):
-            dups.append(index)
-        previous = key
-    return dups
-
-
 #: A dump's first line is its headline when it is a short, unpunctuated line like these bounds.
 TITLE_MIN_CHARS = 15
 TITLE_MAX_CHARS = 200
