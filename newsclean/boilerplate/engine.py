@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from newsclean.boilerplate import structure
-from newsclean.boilerplate.structure import CreditDetector, is_blank, is_headline_like, normalise
+from newsclean.boilerplate.structure import CreditDetector, is_headline_like, normalise
 
 RULE_KINDS = ("line", "next-line", "list-marker", "cut-after", "inline")
 #: Packs whose ``language`` is this apply whatever the language (always loaded).

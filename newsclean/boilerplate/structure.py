@@ -41,10 +41,6 @@ HEADER_DATE_RE = re.compile(
 )
 
 
-def is_blank(line: str) -> bool:
-    return not line.strip()
-
-
 def normalise(line: str) -> str:
     """Whitespace-collapsed form for comparing lines (NBSP and friends count as spaces)."""
     return " ".join(line.split())
