@@ -17,20 +17,27 @@ floats), and only changes how the work is done:
   left to right, exactly like five successive updates), between langdetect's own
   every-fifth-step convergence checks.
 
+langdetect's profiles (55 JSON files, ~0.2 s to load) are read through the derived-data
+cache (newsclean/derived_cache.py, ~0.06 s), keyed by the profile files and this module.
+
 tests/test_language.py checks the equivalence against langdetect's own Detector.
 """
 from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from itertools import chain, compress
 from operator import add
+from pathlib import Path
 from typing import NamedTuple
 
 from langdetect import detector_factory
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
+
+from newsclean.derived_cache import cached, files_in, gc_paused, shared_tuples
 
 _LATIN_RE = re.compile("[A-z]")  # langdetect's own 'A' <= ch <= 'z' (includes [\]^_`)
 # cleaning_text compares unicode_block() (an int) with a block *name*, so in practice every
@@ -43,6 +50,37 @@ class Guess(NamedTuple):
 
     lang: str
     prob: float
+
+
+class Profiles(NamedTuple):
+    """langdetect's profiles as its DetectorFactory holds them."""
+
+    langlist: list[str]
+    #: n-gram -> its probability in each language, in langlist order (langdetect's lists as tuples)
+    vectors: dict[str, tuple[float, ...]]
+
+
+def profile_sources() -> list[Path]:
+    """The files the profiles are derived from: langdetect's profile files and this module."""
+    return [*files_in(detector_factory.PROFILES_DIRECTORY), Path(__file__)]
+
+
+def build_profiles() -> tuple[list[str], dict[str, tuple[float, ...]]]:
+    """langdetect's own loading, as detect() does it (what langdetect_profiles() caches).
+
+    Vectors become tuples, equal ones one object (~53k distinct of ~88k): see
+    derived_cache.shared_tuples (whole start-up + exit ~0.1 s less CPU than with lists).
+    """
+    factory = detector_factory.DetectorFactory()
+    with gc_paused():
+        factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+        return factory.langlist, shared_tuples(factory.word_lang_prob_map)
+
+
+@lru_cache(maxsize=1)
+def langdetect_profiles() -> Profiles:
+    """The profiles, read from the derived-data cache when langdetect's files are unchanged."""
+    return Profiles(*cached("langdetect-profiles", profile_sources, build_profiles))
 
 
 class _NormalisedChars(dict):
@@ -64,19 +102,21 @@ class _CaseMarks(dict):
 class NgramDetector:
     """Replays langdetect's Detector (append, cleaning, n-grams, seeded trials) faster."""
 
-    def __init__(self) -> None:
-        detector_factory.init_factory()
-        factory = detector_factory._factory  # the factory detect_langs() itself uses
-        self.langlist: list[str] = factory.langlist
-        self.profiles: dict[str, list[float]] = factory.word_lang_prob_map
-        self.seed = factory.seed
+    def __init__(self, profiles: Profiles | None = None) -> None:
+        if profiles is None:
+            profiles = langdetect_profiles()
+        self.langlist: list[str] = profiles.langlist
+        self.profiles: dict[str, tuple[float, ...]] = profiles.vectors
+        factory = detector_factory.DetectorFactory()  # a factory like detect()'s, over these profiles
+        factory.langlist, factory.word_lang_prob_map = profiles.langlist, profiles.vectors
+        self.seed = factory.seed  # DetectorFactory.seed, as detect() reads it
         self.max_text_length = Detector(factory).max_text_length
         self._table = _NormalisedChars()
         self._caps = _CaseMarks()
 
     # --- text -> n-gram probability vectors ----------------------------------------------
 
-    def features(self, text: str) -> list[list[float]]:
+    def features(self, text: str) -> list[tuple[float, ...]]:
         """The profile vectors of the n-grams langdetect would sample from, in its order."""
         text = Detector.URL_RE.sub(" ", text)
         text = Detector.MAIL_RE.sub(" ", text)
@@ -127,7 +167,7 @@ class Walk:
     exactly what a 3-trial Detector answers.
     """
 
-    def __init__(self, vectors: list[list[float]], langlist: list[str], seed: int | None, alpha: float) -> None:
+    def __init__(self, vectors: list[tuple[float, ...]], langlist: list[str], seed: int | None, alpha: float) -> None:
         self.vectors = vectors
         self.langlist = langlist
         self.alpha = alpha

@@ -33,6 +33,14 @@ DUTCH = (
 LANGDETECT_SOURCES = {"stopwords:body", "langdetect+stopwords:body", "langdetect:body"}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def cache_in_tmp(tmp_path_factory):
+    """The stop lists and profiles this module loads are cached in a tmp dir, not the user's home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path_factory.mktemp("derived-cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def stage() -> LanguageStage:
     return LanguageStage.from_settings(load_settings())
