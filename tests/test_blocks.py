@@ -188,3 +188,37 @@ def test_shared_tokens_give_the_same_features_and_language():
     stop = stoplist_for(None, body)
     assert stoplist_for(None, body, tokens) == stop
     assert line_features(body, stop, tokens) == line_features(body, stop)
+
+
+def test_word_counts_come_back_from_log_words_sq_exactly():
+    # select_article_lines reads the word counts directly instead of decoding them from the rows
+    import math
+
+    for k in range(100_000):
+        log_words = math.log1p(k)
+        assert math.sqrt(log_words * log_words) == log_words
+        assert round(math.expm1(math.sqrt(log_words * log_words))) == k
+
+
+def test_fast_scoring_path_gives_the_public_functions_numbers():
+    from newsclean.boilerplate.blocks import (
+        Tokens,
+        _line_features,
+        context_features,
+        default_model,
+        line_features,
+        stoplist_for,
+    )
+
+    model = default_model()
+    for path in SEEDS[:3]:
+        lines, _ = _seed(path)
+        body = [line for line in lines if line.strip()]
+        tokens = Tokens(body)
+        stop = stoplist_for(None, body, tokens)
+        features = _line_features(body, stop, tokens)
+        rows = line_features(body, stop)
+        assert [list(row) for row in features.rows] == rows
+        fast, public = model._score_features(features), model.score_rows(rows)
+        assert (fast.first, fast.final) == (public.first, public.final)
+        assert [list(row) for row in fast.context] == public.context == context_features(rows, public.first)

@@ -360,3 +360,81 @@ def test_glued_split_and_gates_find_the_same_spots_as_before(cleaner):
     before = re.compile(rf"[^\W\d_{structure.UPPER}](?=[{structure.UPPER}])")
     for line in FILTER_PROBES + ["…szkoleniowejCzytaj też: Nowe przepisy", "iPhone und McDonald", "aBcDeF"]:
         assert [m.end() for m in before.finditer(line)] == [m.start() for m in cleaner._glue_spot.finditer(line)]
+
+
+# --- start-up and per-page speed paths must not change what is removed -------------------
+
+QUIET_PROBES = FILTER_PROBES + [
+    "red.", "-- PAP --", "(PAP)", "kar/PAP", "Newsletter", "Weekly Business Newsletter",
+    "x" * 61 + " (PAP)", "Jan Kowalski, dziennikarz działu " + "x" * 90, "Tags: politics, economy",
+    "New: " + "y" * 150, "Mehr zum Thema: Die Regierung stürzt", "Zobacz też", "Teilen", "Share this article",
+    "Neue Regeln für alle", "(" * 3 + "Foto: PAP" + ")", "a/b/c", "[1] Read more", "© 2024 Alle Rechte vorbehalten",
+]
+
+
+def test_construction_compiles_no_rule_regex_until_a_line_needs_one():
+    lazy = Cleaner(load_packs(), article_blocks=False)
+    sets = _rule_sets(lazy)
+    assert all(rules._regex is None and not rules._by_names for rules in sets)
+    assert lazy._glue is not None and lazy._glue._compiled is None
+    clean(lazy, "Czytaj też:\nNowe przepisy od jutra")
+    assert any(rules._by_names for rules in sets)  # compiled on first use, then kept
+
+
+def test_lazy_regex_compiles_once():
+    lazy = engine.LazyRegex(r"a+b")
+    assert lazy._compiled is None
+    assert lazy.get().match("aab")
+    assert lazy.get() is lazy.get()
+
+
+def test_bad_pattern_is_still_reported_at_load(tmp_path: Path):
+    pack = tmp_path / "xx.toml"
+    pack.write_text('language = "xx"\n[[rules]]\nid = "xx:bad"\nkind = "line"\npatterns = ["(?<=a+)b"]\n')
+    with pytest.raises(ValueError, match="xx:bad"):
+        load_pack(pack)
+
+
+@pytest.mark.parametrize("line", QUIET_PROBES)
+def test_a_quiet_line_is_one_no_line_next_line_or_marker_rule_acts_on(cleaner, line):
+    (quiet,), _ = cleaner._quiet_lines([line])
+    if quiet:
+        rule = cleaner._line.match(line) if len(line) <= engine.SHORT_LINE_MAX else None
+        assert rule is None or len(line) > rule.max_chars
+        assert len(line) > engine.SHORT_LINE_MAX or cleaner._next_line.match(line) is None
+        assert cleaner._marker_line(line) is None
+
+
+@pytest.mark.parametrize("line", QUIET_PROBES)
+def test_credit_candidates_hold_every_credit_line(cleaner, line):
+    (candidate,) = cleaner.credits.candidates([line])
+    assert candidate or not (cleaner.credits.glued(line) or cleaner.credits.credit_only(line))
+
+
+def test_lines_cut_inline_passes_over_are_ones_it_would_keep_as_they_are(cleaner):
+    lines = QUIET_PROBES + ["Caption here / AFP / John Smith The next sentence.", "Zobacz [link] więcej", "z" * 300]
+    touched = cleaner._touched_lines(lines)
+    assert touched[-1] and touched[-2] and touched[-3]
+    for line, hit in zip(lines, touched):
+        if not hit:
+            assert cleaner._cut_inline([line], []) == [line.strip()]
+
+
+def test_tail_spots_are_the_spot_pattern_matches(cleaner):
+    lines = FILTER_PROBES + [
+        "Koniec zdania. Czytaj też: Nowe przepisy", "zdanie.\u00a0 Zobacz", "iPhone und McDonald", "aBcDeF",
+        'He said." Then', "x) Y", "ends here!  \tNext", "ÀÉ àÉ", " . A", "…szkoleniowejCzytaj też: Nowe",
+    ]
+    for line in lines:
+        for start in range(len(line)):
+            expected = [m.end() for m in cleaner._tail_spot.finditer(line, start)]
+            assert list(engine._tail_spots(line, start, lambda text, at: True)) == expected, (line, start)
+
+
+def test_heads_picked_alike_share_the_plan_worked_out_for_each(cleaner):
+    # _head_plan shares plans between heads with the same candidate rules; each must be the
+    # plan worked out for that head alone
+    lines = QUIET_PROBES + [f"{a}{b}{c} x" for a in "aBnĄ(-«1" for b in "eoWł" for c in "wrs "] + ["«Zobacz", "(c) x", "-- Mehr"]
+    for line in lines:
+        head = engine.line_head(line)
+        assert cleaner._head_plan(head) == cleaner._new_plan(head), line

@@ -153,19 +153,24 @@ def _log1p_count(k: int) -> float:
     return _LOG1P[k] if k < 4096 else math.log1p(k)
 
 
-def _window_means(values: list[float], radius: int) -> list[float]:
-    """Mean of values[i-radius .. i+radius] (clipped at the ends), via prefix sums."""
+def _window_means(values: list[float], radius: int, prefix: list[float] | None = None) -> list[float]:
+    """Mean of values[i-radius .. i+radius] (clipped at the ends), via prefix sums
+    (``prefix``: _prefix_sums(values), when the caller has them for another radius)."""
     n = len(values)
-    prefix = [0.0, *accumulate(values)]
+    prefix = prefix or _prefix_sums(values)
     width = 2 * radius + 1
     if n <= width:
         return [(prefix[min(n, i + radius + 1)] - prefix[max(0, i - radius)]) / (min(n, i + radius + 1) - max(0, i - radius))
                 for i in range(n)]
     inv = 1.0 / width
     head = [prefix[i + radius + 1] / (i + radius + 1) for i in range(radius)]
-    middle = [(hi - lo) * inv for hi, lo in zip(prefix[width:], prefix)]
+    middle = list(map(mul, map(operator.sub, prefix[width:], prefix), repeat(inv)))  # (hi - lo) * inv, in C
     tail = [(prefix[n] - prefix[i - radius]) / (n - i + radius) for i in range(n - radius, n)]
     return head + middle + tail
+
+
+def _prefix_sums(values: list[float]) -> list[float]:
+    return [0.0, *accumulate(values)]
 
 
 def _mass_split(weights: list[float]) -> tuple[list[float], list[float]]:
@@ -173,7 +178,7 @@ def _mass_split(weights: list[float]) -> tuple[list[float], list[float]]:
     total = sum(weights) or 1.0
     inv = 1.0 / total
     before = [(acc - w) * inv for acc, w in zip(accumulate(weights), weights)]
-    after = [max(0.0, 1.0 - b - w * inv) for b, w in zip(before, weights)]
+    after = [x if x > 0.0 else 0.0 for x in [1.0 - b - w * inv for b, w in zip(before, weights)]]  # max(0.0, x)
     return before, after
 
 
@@ -190,7 +195,25 @@ class Tokens:
 
 
 def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | None = None) -> list[list[float]]:
-    """Pass-1 features for each non-blank line, in LINE_FEATURES order.
+    """Pass-1 features for each non-blank line, in LINE_FEATURES order."""
+    return list(map(list, _line_features(lines, stop, tokens).rows))
+
+
+class _LineFeatures:
+    """line_features() as rows (tuples), with what the hot path reads again: word counts
+    (what the rows' log_words_sq encodes), their log1p, and three columns the context pass
+    needs (so nothing is decoded back from the rows)."""
+
+    __slots__ = ("rows", "words", "log_words", "log_chars", "short8", "log_words_sq")
+
+    def __init__(self, rows: list, words: list[int], log_words: list[float], log_chars: list[float],
+                 short8: list[float], log_words_sq: list[float]) -> None:
+        self.rows, self.words, self.log_words = rows, words, log_words
+        self.log_chars, self.short8, self.log_words_sq = log_chars, short8, log_words_sq
+
+
+def _line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | None = None) -> _LineFeatures:
+    """The pass-1 features (see line_features).
 
     Written for speed (the text chain budgets about a millisecond per dump): one word
     regex per line (``tokens``, when the caller has them already), counts looked up,
@@ -200,7 +223,7 @@ def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | N
     """
     n = len(lines)
     if n == 0:
-        return []
+        return _LineFeatures([], [], [], [], [], [])
     tokens = tokens or Tokens(lines)
     texts, keys, words_of = tokens.texts, tokens.keys, tokens.words
     counts = Counter(keys)
@@ -214,9 +237,9 @@ def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | N
     zeros = [0.0] * n
 
     nws = list(map(len, words_of))
-    for i, text in enumerate(texts):
-        if not text.isascii() and _UNSPACED_RE.search(text):
-            nws[i] += len(_UNSPACED_RE.findall(text)) // 2  # scripts without spaces: count characters
+    unspaced = _UNSPACED_RE.search
+    for i in [i for i, text in enumerate(texts) if not text.isascii() and unspaced(text)]:
+        nws[i] += len(_UNSPACED_RE.findall(texts[i])) // 2  # scripts without spaces: count characters
     chars_l = list(map(len, texts))
     nstops = [sum(map(is_stop, words)) for words in words_of]
     sentences = list(map(len, map(_SENTENCE_END_RE.findall, texts)))
@@ -248,13 +271,17 @@ def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | N
     while heads < n and heads < head_limit:
         heads += 1
     positions = [i / n for i in range(n)]
+    log_chars = list(map(log1p, chars_l))
+    log_words_sq = list(map(mul, log_words, log_words))
+    short8 = list(map(_SHORT8.get, nws, repeat(0.0)))
+    good_sums, word_sums = _prefix_sums(good_l), _prefix_sums(log_words)
 
     columns = (
         repeat(1.0, n),
-        map(log1p, chars_l),
-        map(mul, log_words, log_words),
+        log_chars,
+        log_words_sq,
         map(_SHORT3.get, nws, repeat(0.0)),
-        map(_SHORT8.get, nws, repeat(0.0)),
+        short8,
         term_l,
         map(_PERIOD_VALUE.get, ends, repeat(0.0)),
         [1.0 if end.isalnum() else 0.0 for end in ends],
@@ -276,10 +303,10 @@ def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | N
         mass_before,
         mass_after,
         [b if b < a else a for b, a in zip(mass_before, mass_after)],
-        _window_means(good_l, 1),
-        _window_means(good_l, 4),
-        _window_means(log_words, 1),
-        _window_means(log_words, 4),
+        _window_means(good_l, 1, good_sums),
+        _window_means(good_l, 4, good_sums),
+        _window_means(log_words, 1, word_sums),
+        _window_means(log_words, 4, word_sums),
         _window_means(stop_l, 2),
         _window_means(term_l, 2),
         [_log1p_count(first_counts[w] - 1) if w else 0.0 for w in firsts] if n > len(table)
@@ -287,7 +314,7 @@ def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | N
         [_log1p_count(last_counts[w] - 1) if w else 0.0 for w in lasts] if n > len(table)
         else [table[last_counts[w] - 1] if w else 0.0 for w in lasts],
     )
-    return list(map(list, zip(*columns)))
+    return _LineFeatures(list(zip(*columns)), nws, log_words, log_chars, short8, log_words_sq)
 
 
 # Feature values looked up by map() (C speed) instead of per-line conditionals.
@@ -321,11 +348,15 @@ def context_features(rows: list[list[float]], probs: list[float]) -> list[list[f
 
     Built column by column (list comprehensions and zip run in C): this is on the hot path.
     """
-    n = len(probs)
     at_chars, at_words, at_s8 = _AT["log_chars"], _AT["log_words_sq"], _AT["short8"]
-    log_chars = [row[at_chars] for row in rows]
-    short8 = [row[at_s8] for row in rows]
-    words = [row[at_words] for row in rows]
+    return list(map(list, _context_rows(
+        [row[at_chars] for row in rows], [row[at_s8] for row in rows], [row[at_words] for row in rows], probs
+    )))
+
+
+def _context_rows(log_chars: list[float], short8: list[float], words: list[float], probs: list[float]) -> list:
+    """context_features() from the three pass-1 columns it reads, as rows (tuples)."""
+    n = len(probs)
     before, after = _mass_split([p * math.expm1(c) for p, c in zip(probs, log_chars)])
     start, end = _best_region([(p - 0.5) * c for p, c in zip(probs, log_chars)])
     pad = [0.0, 0.0, 0.0]
@@ -336,18 +367,19 @@ def context_features(rows: list[list[float]], probs: list[float]) -> list[list[f
     clipped = [1e-4 if p < 1e-4 else (0.9999 if p > 0.9999 else p) for p in probs]
     logits = [log(q / (1.0 - q)) for q in clipped]
     inside = [1.0 if start <= i <= end else 0.0 for i in range(n)]
+    prob_sums = _prefix_sums(probs)
     if n < len(_LOG1P):  # distances below n: looked up
         table = _LOG1P
         region_dist = [0.0 if start <= i <= end else table[start - i if i < start else i - end] for i in range(n)]
     else:
         region_dist = [0.0 if start <= i <= end else _log1p_count(start - i if i < start else i - end) for i in range(n)]
     columns = (
-        [1.0] * n, logits, _window_means(probs, 1), _window_means(probs, 4), prev3, next3, before, after,
+        [1.0] * n, logits, _window_means(probs, 1, prob_sums), _window_means(probs, 4, prob_sums), prev3, next3, before, after,
         inside, region_dist, short8, words, [lg * s for lg, s in zip(logits, short8)],
         # a short line between article lines (subheading, list item) belongs to the article
-        list(map(min, prev3, next3)), _window_means(probs, 8), _distance_to([p >= 0.8 for p in probs]),
+        list(map(min, prev3, next3)), _window_means(probs, 8, prob_sums), _distance_to([p >= 0.8 for p in probs]),
     )
-    return list(map(list, zip(*columns)))
+    return list(zip(*columns))
 
 
 def _distance_to(flags: list[bool]) -> list[float]:
@@ -451,6 +483,16 @@ class DumpLineModel:
             probs = model.predict(ctx)
         return Scores(rows, first, ctx, probs)
 
+    def _score_features(self, features: "_LineFeatures") -> Scores:
+        """score_rows(features.rows) without decoding columns back from the rows (hot path);
+        the same numbers, rows as tuples."""
+        first = probs = self.line.predict(features.rows)
+        ctx: list = []
+        for model in self.contexts:
+            ctx = _context_rows(features.log_chars, features.short8, features.log_words_sq, probs)
+            probs = model.predict(ctx)
+        return Scores(features.rows, first, ctx, probs)
+
 
 @lru_cache(maxsize=1)
 def default_model() -> DumpLineModel:
@@ -523,17 +565,19 @@ def select_article_lines(
         return [], []
     body = [lines[i] for i in index]
     tokens = Tokens(body)
-    scores = model.score_rows(line_features(body, stoplist_for(language, body, tokens), tokens))
+    features = _line_features(body, stoplist_for(language, body, tokens), tokens)
+    scores = model._score_features(features)
+    # the word counts (what round(expm1(sqrt(log_words_sq))) gives back; tests check that)
+    words, log_words = features.words, features.log_words
     p1, p2 = scores.first, scores.final
     keep = [p >= model.threshold for p in p2]
     if not any(keep):
         keep[max(range(len(p2)), key=p2.__getitem__)] = True
     texts = tokens.texts
-    words = [round(math.expm1(math.sqrt(row[_AT["log_words_sq"]]))) for row in scores.rows]
     _extend_edges(texts, words, keep, p2)
     _keep_subheadings(texts, words, keep, p2)
 
-    short_run = _short_runs([math.sqrt(row[_AT["log_words_sq"]]) for row in scores.rows])
+    short_run = _short_runs(log_words)  # sqrt(log_words_sq): sqrt(x * x) is x in floating point
     region_at = CONTEXT_FEATURES.index("in_region")
     kept: list[str] = []
     removed: list[dict[str, str]] = []

@@ -35,13 +35,15 @@ try:  # the regex parser, to learn which letters a pattern can start with
     import re._parser as re_parser  # Python >= 3.11
 except ImportError:  # pragma: no cover
     import sre_parse as re_parser  # type: ignore[no-redef]
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from newsclean.boilerplate import structure
-from newsclean.boilerplate.structure import CreditDetector, is_headline_like, normalise
+from newsclean.boilerplate.structure import CreditDetector, LazyRegex, is_headline_like, normalise
 
 RULE_KINDS = ("line", "next-line", "list-marker", "cut-after", "inline")
 #: Packs whose ``language`` is this apply whatever the language (always loaded).
@@ -120,7 +122,7 @@ def load_pack(path: str | Path) -> RulePack:
             min_position=float(raw.get("min_position", 0.4)),
             glued=bool(raw.get("glued", kind in ("list-marker", "cut-after"))),
         )
-        try:
+        try:  # a bad pattern is reported here, at load (the Cleaner compiles on first use)
             re.compile(rule.regex)
         except re.error as exc:
             raise ValueError(f"{path}: rule {rule_id!r} has a bad pattern: {exc}") from exc
@@ -151,6 +153,19 @@ def load_packs(codes: Iterable[str] = (), extra_dirs: Iterable[str | Path] = ())
     return list(_load_packs(tuple(codes), tuple(str(d) for d in extra_dirs)))
 
 
+@lru_cache(maxsize=None)
+def _parsed(pattern: str) -> list | None:
+    """The pattern's parse tree (read only), or None when it does not parse.
+
+    Speed: every analysis below (and load-time validation) reads the same tree, so a
+    pattern is parsed once per process instead of once per analysis.
+    """
+    try:
+        return list(re_parser.parse(pattern))
+    except re.error:
+        return None
+
+
 _FIRST_WORD_CHAR = re.compile(r"[^\W_]")
 #: How many leading characters of a line (from its first letter) pick the rules to try.
 PREFIX_LEN = 3
@@ -176,11 +191,8 @@ def line_head(text: str) -> Head:
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
     """Case-folded letters a match of ``pattern`` can start with; None when any (or unknown)."""
-    try:
-        parsed = re_parser.parse(pattern)
-    except re.error:
-        return None
-    return _firsts(list(parsed))
+    parsed = _parsed(pattern)
+    return None if parsed is None else _firsts(parsed)
 
 
 def _firsts(items: list) -> frozenset[str] | None:
@@ -211,6 +223,7 @@ def _firsts(items: list) -> frozenset[str] | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def pattern_prefixes(pattern: str, size: int = PREFIX_LEN) -> frozenset[str] | None:
     """Strings (up to ``size`` chars, lower-cased) one of which every match of ``pattern`` starts
     with, when the text at the match's start is ASCII for ``size`` chars (see _ascii_matches).
@@ -219,11 +232,10 @@ def pattern_prefixes(pattern: str, size: int = PREFIX_LEN) -> frozenset[str] | N
     text whose key starts with none of them cannot match there. None when unknown at the start.
     An empty set: the pattern needs a non-ASCII letter within its first ``size`` chars.
     """
-    try:
-        parsed = re_parser.parse(pattern)
-    except re.error:
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
-    found = {text for text, _ in _sequence_prefixes(list(parsed), size)}
+    found = {text for text, _ in _sequence_prefixes(parsed, size)}
     return None if "" in found else frozenset(found)
 
 
@@ -312,9 +324,8 @@ def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
 
 def required_chars(pattern: str) -> frozenset[str] | None:
     """ASCII non-letters any match of ``pattern`` must contain (case plays no part for them); None if none known."""
-    try:
-        parsed = re_parser.parse(pattern)
-    except re.error:
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     found: set[str] = set()
     items = list(parsed)
@@ -366,9 +377,8 @@ def required_text(pattern: str) -> str | None:
     Tested against :func:`lower_for_search` of a line: an ASCII letter matches only itself,
     its other case and the ASCII_CASE_TWINS.
     """
-    try:
-        parsed = re_parser.parse(pattern)
-    except re.error:
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     runs, run = [""], []
 
@@ -383,7 +393,7 @@ def required_text(pattern: str) -> str | None:
                 runs.append("".join(run))
                 run.clear()
 
-    walk(list(parsed))
+    walk(parsed)
     runs.append("".join(run))
     best = max(runs, key=len)
     return best or None
@@ -399,6 +409,10 @@ def _starts_with_any(key: str, prefixes: frozenset[str]) -> bool:
 RUN_MAX = 3
 #: Bound on the per-key caches below (a long crawl meets ever new keys).
 _CACHE_MAX = 50_000
+
+
+#: A _RuleSet / Cleaner per-key cache value: the line's head cannot be read from its first chars.
+_UNCACHED = object()
 
 
 class PrefixGate:
@@ -431,7 +445,7 @@ class _RuleSet:
     Speed: a line can only match rules whose pattern may start with the line's first
     letters (its head: first letter, first PREFIX_LEN ASCII chars, text before), so each
     head gets its candidate rules once (cached); most lines have none. Candidates run one
-    by one, or as an alternation for a long run; each rule is compiled once, at start.
+    by one, or as an alternation for a long run; each is compiled once, when first needed.
     """
 
     def __init__(self, rules: list[Rule], template: str) -> None:
@@ -450,7 +464,7 @@ class _RuleSet:
             prefixes = self.prefixes[name]
             weak = prefixes is None or any(len(prefix) < 2 for prefix in prefixes)
             self.needs[name] = fewest_needles(texts) if weak and None not in texts else None  # type: ignore[arg-type]
-        self.regex = self._compile(list(self.rules)) if rules else None
+        self._regex: re.Pattern[str] | None = None  # the full alternation, compiled on first use
         # Index for picking a head's candidates fast (a long page meets thousands of heads):
         # prefix → rules, rules without a known start, rules that may start in the lead.
         self._order = {name: position for position, name in enumerate(self.rules)}
@@ -465,12 +479,26 @@ class _RuleSet:
             if lead:
                 self._lead_chars[name] = lead
         self._first_ok: dict[str, frozenset[str]] = {}
-        # one regex per rule, and an alternation per distinct long run of candidates
-        self._single = {name: self._compile([name]) for name in self.rules}
-        self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {(n,): r for n, r in self._single.items()}
+        # one regex per rule, and an alternation per distinct long run of candidates; each
+        # compiled when a line first needs it (start-up pays only for rules in use)
+        self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {}
         self._by_char_candidates: dict[str, tuple[tuple[re.Pattern[str], None], ...]] = {}
         # head → candidates: (regex, texts the line must hold for it (lower_for_search) or None)
         self._by_head: dict[Head, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
+        # the same by a line's first PREFIX_LEN chars, for lines starting with a letter or digit
+        self._by_key: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
+        self._names: dict[Head, tuple[str, ...]] = {}  # head -> _head_names
+        self._by_name_list: dict[tuple[str, ...], tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        """All rules as one alternation (None without rules); lines with no letter use it."""
+        if self._regex is None and self.rules:
+            self._regex = self._compile(list(self.rules))
+        return self._regex
+
+    def _single(self, name: str) -> re.Pattern[str]:
+        return self._for_names((name,))  # type: ignore[return-value]
 
     def _compile(self, names: list[str]) -> re.Pattern[str] | None:
         if not names:
@@ -487,7 +515,7 @@ class _RuleSet:
         found = self._by_char_candidates.get(char)
         if found is None:
             found = self._by_char_candidates[char] = tuple(
-                (self._single[n], None) for n, first in self.firsts.items() if first is None or char in first
+                (self._single(n), None) for n, first in self.firsts.items() if first is None or char in first
             )  # type: ignore[misc]
         return found  # type: ignore[return-value]
 
@@ -497,6 +525,14 @@ class _RuleSet:
         The template lets \\W* run before the body: a body starting with a non-letter starts
         in the line's lead (before its first letter); one starting with a letter, at the key.
         """
+        found = self._names.get((char, key, lead))
+        if found is None:
+            if len(self._names) > _CACHE_MAX:
+                self._names.clear()
+            found = self._names[(char, key, lead)] = self._find_head_names(char, key, lead)
+        return found
+
+    def _find_head_names(self, char: str, key: str, lead: str) -> tuple[str, ...]:
         allowed = self._first_ok.get(char)
         if allowed is None:
             allowed = self._first_ok[char] = frozenset(
@@ -513,33 +549,50 @@ class _RuleSet:
         found = self._by_head.get(head)
         if found is None:
             names = self._head_names(*head)  # type: ignore[arg-type]
-            # Candidates are tried in rule order, the alternation's own (first branch that
-            # matches wins): runs of rules without required texts as one alternation, each
-            # rule with required texts alone (skipped for an ASCII line without them).
-            # A short run is tried rule by rule (no new regex to compile for it).
-            candidates: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = []
-            run: list[str] = []
-            for n in [*names, None]:
-                if n is not None and self.needs[n] is None:
-                    run.append(n)
-                    continue
-                if len(run) > RUN_MAX:
-                    candidates.append((self._for_names(tuple(run)), None))  # type: ignore[arg-type]
-                else:
-                    candidates.extend((self._single[r], None) for r in run)  # type: ignore[misc]
-                run = []
-                if n is not None:
-                    candidates.append((self._single[n], self.needs[n]))  # type: ignore[arg-type]
-            found = tuple(candidates)
+            found = self._by_name_list.get(names)
+            if found is None:
+                found = self._by_name_list[names] = self._candidates_of(names)
             if len(self._by_head) > _CACHE_MAX:
                 self._by_head.clear()
             self._by_head[head] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
+    def _candidates_of(self, names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        """What to try, in order, for lines whose candidate rules are ``names``."""
+        # Candidates are tried in rule order, the alternation's own (first branch that
+        # matches wins): runs of rules without required texts as one alternation, each
+        # rule with required texts alone (skipped for an ASCII line without them).
+        # A short run is tried rule by rule (no new regex to compile for it).
+        candidates: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = []
+        run: list[str] = []
+        for n in [*names, None]:
+            if n is not None and self.needs[n] is None:
+                run.append(n)
+                continue
+            if len(run) > RUN_MAX:
+                candidates.append((self._for_names(tuple(run)), None))  # type: ignore[arg-type]
+            else:
+                candidates.extend((self._single(r), None) for r in run)  # type: ignore[misc]
+            run = []
+            if n is not None:
+                candidates.append((self._single(n), self.needs[n]))  # type: ignore[arg-type]
+        return tuple(candidates)
+
+    def signature(self, head: Head) -> tuple[str, ...]:
+        """What find(), candidates(), needs_for() and needs_by_length() depend on for a line
+        with this head: its candidate rules (heads that share them share the answers)."""
+        if not self.rules:
+            return ()
+        if not head[0]:
+            return ("*",)  # no letter: the full alternation
+        if head[1] is None:
+            return ("", head[0])  # not an ASCII key: the rules its first letter allows
+        return self._head_names(*head)  # type: ignore[arg-type]
+
     def find(self, text: str, head: Head | None = None, low: str | None = None) -> re.Match[str] | None:
         """``head``: the line's :func:`line_head`, if already known; ``low``: its
         :func:`lower_for_search`, if already known."""
-        if self.regex is None:
+        if not self.rules:
             return None
         if head is None:
             head = line_head(text)
@@ -547,6 +600,26 @@ class _RuleSet:
         if not first:
             return self.regex.match(text)
         candidates = self._for_char_candidates(first) if key is None else self._for_head(head)
+        return self._try(candidates, text, low)
+
+    def find_line(self, text: str) -> re.Match[str] | None:
+        """find(text), the candidates looked up by the line's first PREFIX_LEN chars when
+        they fix its head (it starts with a letter or digit): no head to build."""
+        candidates = self._by_key.get(text[:PREFIX_LEN])
+        if candidates is None:
+            if not self.rules or not text[:1].isalnum():
+                return self.find(text)
+            head = line_head(text)
+            candidates = self._for_char_candidates(head[0]) if head[1] is None else self._for_head(head)
+            if len(self._by_key) > _CACHE_MAX:
+                self._by_key.clear()
+            self._by_key[text[:PREFIX_LEN]] = candidates
+        return self._try(candidates, text, None) if candidates else None
+
+    @staticmethod
+    def _try(
+        candidates: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...], text: str, low: str | None
+    ) -> re.Match[str] | None:
         for regex, needs in candidates:
             if needs is not None:
                 if low is None:
@@ -561,7 +634,7 @@ class _RuleSet:
     def needs_for(self, head: Head) -> tuple[str, ...] | None:
         """What a line with this head must hold for some rule to match it: () nothing can,
         None anything may, else texts one of which the line must hold (lower_for_search)."""
-        if self.regex is None:
+        if not self.rules:
             return ()
         first, key = head[0], head[1]
         if not first:
@@ -575,13 +648,48 @@ class _RuleSet:
             needs.extend(texts)
         return tuple(needs)
 
+    def candidates(self, head: Head) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+        """What find() tries on a line with this head: (regex, texts the line must hold for
+        it (lower_for_search) or None); one of them must match for a rule to."""
+        if not self.rules:
+            return ()
+        if not head[0]:
+            return ((self.regex, None),)  # type: ignore[return-value]
+        return self._for_char_candidates(head[0]) if head[1] is None else self._for_head(head)
+
+    def needs_by_length(self, head: Head, lengths: Sequence[int]) -> list[tuple[str, ...] | None]:
+        """needs_for(head) for lines of each length, leaving out rules whose max_chars is
+        below it.
+
+        For ``line`` rules: such a rule may match a line that long but never drops it (it
+        only keeps later rules from matching), so a line holding none of the other rules'
+        texts is left alone whether or not it holds its texts.
+        """
+        first, key = head[0], head[1]
+        if not self.rules or not first or key is None:
+            return [self.needs_for(head)] * len(lengths)
+        rules = [(self.rules[name].max_chars, self.needs[name]) for name in self._head_names(first, key, head[2])]
+        found: list[tuple[str, ...] | None] = []
+        for length in lengths:
+            needs: tuple[str, ...] | None = ()
+            for max_chars, texts in rules:
+                if max_chars < length:
+                    continue
+                if texts is None:
+                    needs = None
+                    break
+                needs += texts  # type: ignore[operator]
+            found.append(needs)
+        return found
+
     def match(self, text: str, head: Head | None = None, low: str | None = None) -> Rule | None:
         found = self.find(text, head, low)
         return self.rules[found.lastgroup] if found else None  # type: ignore[index]
 
 
 class Cleaner:
-    """Cleans one body (one block per line). Build once, reuse: all regexes are compiled here."""
+    """Cleans one body (one block per line). Build once, reuse: rule regexes compile on first
+    use and stay compiled (a short run pays only for the rules its pages need)."""
 
     def __init__(self, packs: Sequence[RulePack] = (), *, article_blocks: bool = True) -> None:
         """``article_blocks``: run the article-block finder on text dumps (when installed)."""
@@ -598,7 +706,7 @@ class Cleaner:
         markers = by_kind["list-marker"]
         self._tail_rules = {f"r{i}": rule for i, rule in enumerate(markers)}
         self._tail = (
-            re.compile(
+            LazyRegex(
                 "(?:" + "|".join(f"(?P<r{i}>{rule.regex})" for i, rule in enumerate(markers)) + r")\s*:\s*(?P<rest>\S.*)$"
             )
             if markers
@@ -607,10 +715,28 @@ class Cleaner:
         self._tail_spot = re.compile(rf"(?:[.!?\"”»)]\s+|[^\W\d_{structure.UPPER}])(?=[{structure.UPPER}])")
         # Speed: an inline rule is searched for only in lines holding one char its patterns need.
         self._inline = [
-            (rule, re.compile(rule.regex), _union(required_chars(p) for p in rule.patterns)) for rule in by_kind["inline"]
+            (rule, LazyRegex(rule.regex), _union(required_chars(p) for p in rule.patterns)) for rule in by_kind["inline"]
         ]
+        needs = [needs for _, _, needs in self._inline]
+        # Speed: a line no inline rule, credit or tail can touch is kept as it is (most lines):
+        # it is short and holds none of these chars (None: any line may be touched).
+        self._plain_chars = None if None in needs else "".join(sorted(set().union(*needs)))
         # Speed: lines whose head no line / next-line / marker rule can start with (most lines).
-        self._quiet_heads: dict[Head, tuple[str, ...] | None] = {}
+        # A head's needs depend on the line's length too (line rules' max_chars; only markers
+        # past SHORT_LINE_MAX): one entry per length band, _bands[len(line)] picks it.
+        limits = sorted({r.max_chars for r in by_kind["line"] if r.max_chars < SHORT_LINE_MAX} | {SHORT_LINE_MAX})
+        self._band_lengths = (*limits, TAIL_MAX)  # the longest line of each band
+        self._bands = [bisect_left(self._band_lengths, length) for length in range(TAIL_MAX + 1)]
+        self._quiet_heads: dict[Head, tuple[Any, ...]] = {}
+        # ... and the same by a line's first PREFIX_LEN chars, which fix its head when it starts
+        # with a letter or digit.
+        self._quiet_keys: dict[str, tuple[Any, ...]] = {}
+        # plans by candidate rules, and by what picks them (see _head_plan)
+        self._plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
+        self._plans_by_pick: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        rule_sets = (self._line, self._next_line, self._marker)
+        self._rule_prefixes = frozenset(prefix for rules in rule_sets for prefix in rules._by_prefix)
+        self._rule_lead_chars = sorted({c for rules in rule_sets for chars in rules._lead_chars.values() for c in chars})
         # Speed: no footer cut before the earliest position any cut-after rule allows.
         self._footer_from = min((r.min_position for r in by_kind["cut-after"]), default=1.0)
         # Glued markers: only where a lower-case letter meets an upper-case one ("wordMarker")
@@ -618,15 +744,17 @@ class Cleaner:
         glued = [p for r in rules if r.glued for p in r.patterns]
         # The spot is the upper-case letter (rare: the scan skips ahead to it) with a lower-case one before.
         self._glue_spot = re.compile(rf"[{structure.UPPER}](?<=[^\W\d_{structure.UPPER}].)")
-        self._glue = re.compile("|".join(f"(?:{p})" for p in glued)) if glued else None
+        self._glue = LazyRegex("|".join(f"(?:{p})" for p in glued)) if glued else None
         # Speed: patterns with known first chars are tried only where the gate lets them;
         # the others (a pattern opening with "any text") at every spot, as before.
         gated = [p for p in glued if pattern_prefixes(p) is not None]
         ungated = [p for p in glued if pattern_prefixes(p) is None]
         self._glue_gate = PrefixGate(gated)
-        self._glue_ungated = re.compile("|".join(f"(?:{p})" for p in ungated)) if ungated else None
+        self._glue_ungated = LazyRegex("|".join(f"(?:{p})" for p in ungated)) if ungated else None
         self._tail_gate = PrefixGate(p for rule in markers for p in rule.patterns)
         self.credits = CreditDetector(name for pack in self.packs for name in pack.credit_names)
+        # the texts that make a short line worth a look in _cut_inline
+        self._inline_needles = [*(self._plain_chars or ()), *([" / "] if self.credits.enabled else [])]
         self._blocks = _article_block_finder() if article_blocks else None
 
     @classmethod
@@ -653,7 +781,7 @@ class Cleaner:
         lines = self._cut_inline(lines, removed)
         if input_kind == "text" and self._blocks is not None and lines:
             lines = self._select_article(lines, removed)
-        return CleanResult(text="\n".join(line for line in lines if line.strip()), removed=removed)
+        return CleanResult(text="\n".join([line for line in lines if line.strip()]), removed=removed)
 
     def _select_article(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         """Run the article-block finder, but leave the dump's headline for the title stage."""
@@ -677,15 +805,29 @@ class Cleaner:
         return ([rest.strip()] if rest.strip() else []) + lines[1:]
 
     def _split_glued(self, lines: list[str]) -> list[str]:
-        if self._glue is None:
+        if self._glue is None or not lines:
             return lines
+        # Speed: spots are found in the whole text at once (none spans two lines: its look-behind
+        # wants a letter, never the joining newline); only the few lines holding one are split.
+        spots = [spot.start() for spot in self._glue_spot.finditer("\n".join(lines))]
+        if not spots:
+            return lines
+        ends = list(accumulate(len(line) + 1 for line in lines))
+        by_line: dict[int, list[int]] = {}  # line index -> its spots (offsets in the line), in order
+        for at in spots:
+            index = bisect_right(ends, at)
+            by_line.setdefault(index, []).append(at - (ends[index - 1] if index else 0))
         out: list[str] = []
-        may_match, glue, ungated = self._glue_gate.may_match, self._glue.match, self._glue_ungated
-        for line in lines:
+        may_match, glue, ungated = self._glue_gate.may_match, self._glue, self._glue_ungated
+        done = 0
+        for index, line_spots in by_line.items():
+            out.extend(lines[done:index])
+            done = index + 1
+            line = lines[index]
             cuts = [
-                spot.start()
-                for spot in self._glue_spot.finditer(line)
-                if (glue(line, spot.start()) if may_match(line, spot.start()) else (ungated and ungated.match(line, spot.start())))
+                at
+                for at in line_spots
+                if (glue.get().match(line, at) if may_match(line, at) else (ungated and ungated.get().match(line, at)))
             ]
             if not cuts:
                 out.append(line)
@@ -693,6 +835,7 @@ class Cleaner:
             for start, end in zip([0, *cuts], [*cuts, len(line)]):
                 if line[start:end].strip():
                     out.append(line[start:end].strip())
+        out.extend(lines[done:])
         return out
 
     def _header_widgets(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
@@ -706,101 +849,197 @@ class Cleaner:
         return lines[start:]
 
     def _cut_footer(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
-        total = sum(len(line) + 1 for line in lines)
-        offset = 0
-        earliest = self._footer_from * total
-        for index, line in enumerate(lines):
-            if offset < earliest:  # a match here would be too early for every rule
-                offset += len(line) + 1
+        if not self._cut_after.rules:
+            return lines
+        offsets = [0, *accumulate(len(line) + 1 for line in lines)]
+        total = offsets.pop()
+        # a match before this line would be too early for every rule
+        first = bisect_left(offsets, self._footer_from * total)
+        # Speed: most lines' first chars rule every cut-after rule out (an empty candidate list,
+        # looked up for all lines at once); find_line runs on the others.
+        get = self._cut_after._by_key.get
+        hopeless = [len(line) > SHORT_LINE_MAX or get(line[:PREFIX_LEN], _UNCACHED) == () for line in lines[first:]]
+        for index in range(first, len(lines)):
+            if hopeless[index - first]:
                 continue
-            rule = self._cut_after.match(line, line_head(line)) if len(line) <= SHORT_LINE_MAX else None
-            if rule is not None and offset >= rule.min_position * total and len(line) <= rule.max_chars:
+            line = lines[index]
+            found = self._cut_after.find_line(line)
+            if found is None:
+                continue
+            rule = self._cut_after.rules[found.lastgroup]  # type: ignore[index]
+            if offsets[index] >= rule.min_position * total and len(line) <= rule.max_chars:
                 removed.append({"rule": rule.id, "text": "\n".join(lines[index:])})
                 return lines[:index]
-            offset += len(line) + 1
         return lines
 
     def _drop_lines(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
+        """Line, next-line and marker rules, credit lines, edge dates. ``lines`` are stripped.
+
+        Speed: what each line needs is worked out for all lines first, mostly in C
+        (normalised keys, which lines a rule may match, which may be credits), so the
+        common line (no rule can touch it) costs a few list look-ups here.
+        """
         kept: list[str] = []
         previous = None
         index = 0
+        count = len(lines)
         tail_from = _tail_start(lines)
-        while index < len(lines):
+        quiet, lows = self._quiet_lines(lines)
+        maybe_credit = self.credits.candidates(lines)
+        first_inner, last_inner = structure.HEADER_LINES + 1, count - structure.TAIL_LINES
+        while index < count:
+            position = index
             line = lines[index]
-            key = normalise(line)
             index += 1
-            if key == previous and structure.is_repeatable(key):
+            # a repeat of the previous line (normalised); stripped lines that normalise alike
+            # share their first and last chars, a cheap test first
+            if (
+                previous is not None
+                and line[:1] == previous[:1]
+                and line[-1:] == previous[-1:]
+                and normalise(line) == normalise(previous)
+                and structure.is_repeatable(normalise(line))
+            ):
                 removed.append({"rule": "struct:dup-lines", "text": line})
                 continue
-            previous = key
-            short = len(line) <= SHORT_LINE_MAX
-            head = line_head(line) if len(line) <= TAIL_MAX else None
-            # quiet: no line / next-line / marker rule can match this line's start
-            low = None
-            if head is None:
-                quiet = True
-            else:
-                needs = self._head_needs(head)
-                if needs is None:
-                    quiet = False
-                elif not needs:
-                    quiet = True
-                else:
-                    low = lower_for_search(line)
-                    quiet = low is not None and not holds_any(low, needs)
-            rule = self._line.match(line, head, low) if short and not quiet else None
-            if rule is not None and len(line) <= rule.max_chars:
-                removed.append({"rule": rule.id, "text": line})
-                continue
-            rule = self._next_line.match(line, head, low) if short and not quiet else None
-            if rule is not None:
-                dropped = [line]
-                if index < len(lines) and len(lines[index]) <= SHORT_LINE_MAX:
-                    dropped.append(lines[index])
-                    index += 1
-                removed.append({"rule": rule.id, "text": "\n".join(dropped)})
-                continue
-            marker = self._marker_line(line, head) if not quiet else None
-            if marker is not None:
-                limit = LIST_MAX_LINES if index > tail_from else TEASER_MAX_LINES
-                index = self._drop_list(marker[0], marker[1], lines, index, removed, limit)
-                previous = None
-                continue
-            if self.credits.glued(line):
-                removed.append({"rule": CreditDetector.glued_rule, "text": line})
-                continue
-            if self.credits.credit_only(line):
-                removed.append({"rule": CreditDetector.line_rule, "text": line})
-                continue
-            near_edge = index <= structure.HEADER_LINES + 1 or index > len(lines) - structure.TAIL_LINES
-            rule_id = structure.date_line(line) if near_edge else None
-            if rule_id is not None:
-                removed.append({"rule": rule_id, "text": line})
-                continue
+            previous = line
+            if not quiet[position]:
+                short = len(line) <= SHORT_LINE_MAX
+                head = line_head(line)
+                low = lows[position]
+                rule = self._line.match(line, head, low) if short else None
+                if rule is not None and len(line) <= rule.max_chars:
+                    removed.append({"rule": rule.id, "text": line})
+                    continue
+                rule = self._next_line.match(line, head, low) if short else None
+                if rule is not None:
+                    dropped = [line]
+                    if index < count and len(lines[index]) <= SHORT_LINE_MAX:
+                        dropped.append(lines[index])
+                        index += 1
+                    removed.append({"rule": rule.id, "text": "\n".join(dropped)})
+                    continue
+                marker = self._marker_line(line, head)
+                if marker is not None:
+                    limit = LIST_MAX_LINES if index > tail_from else TEASER_MAX_LINES
+                    index = self._drop_list(marker[0], marker[1], lines, index, removed, limit)
+                    previous = None
+                    continue
+            if maybe_credit[position]:
+                if self.credits.glued(line):
+                    removed.append({"rule": CreditDetector.glued_rule, "text": line})
+                    continue
+                if self.credits.credit_only(line):
+                    removed.append({"rule": CreditDetector.line_rule, "text": line})
+                    continue
+            if index <= first_inner or index > last_inner:  # near an edge
+                rule_id = structure.date_line(line)
+                if rule_id is not None:
+                    removed.append({"rule": rule_id, "text": line})
+                    continue
             kept.append(line)
         if kept and structure.tail_signature(kept[-1]):
             removed.append({"rule": "struct:tail-signature", "text": kept.pop()})
         return kept
 
-    def _head_needs(self, head: Head) -> tuple[str, ...] | None:
-        """For the line / next-line / marker rules together: see _RuleSet.needs_for."""
-        if head in self._quiet_heads:
-            return self._quiet_heads[head]
-        found: tuple[str, ...] | None = ()
-        for rules in (self._line, self._next_line, self._marker):
-            needs = rules.needs_for(head)
-            if needs is None:
-                found = None
-                break
-            found += needs  # type: ignore[operator]
-        if len(self._quiet_heads) > _CACHE_MAX:
-            self._quiet_heads.clear()
-        self._quiet_heads[head] = found
+    def _quiet_lines(self, lines: list[str]) -> tuple[list[bool], list[str | None]]:
+        """Per line: can no line / next-line / marker rule match it (quiet)? And its
+        lower_for_search when that was needed to tell (else None)."""
+        cache, bands, twin = self._quiet_keys, self._bands, _TWIN_RE.search
+        get = cache.get
+        # None for a line too long for any of them (quiet); _UNCACHED: look its head up below
+        plans = [get(line[:PREFIX_LEN], _UNCACHED) if len(line) <= TAIL_MAX else None for line in lines]
+        quiet: list[bool] = []
+        lows: list[str | None] = [None] * len(lines)
+        for position, plan in enumerate(plans):
+            if plan is None:
+                quiet.append(True)
+                continue
+            line = lines[position]
+            if plan is _UNCACHED:
+                plan = self._head_plan(line_head(line))
+                if line[:1].isalnum():  # the head is fixed by the first PREFIX_LEN chars
+                    if len(cache) > _CACHE_MAX:
+                        cache.clear()
+                    cache[line[:PREFIX_LEN]] = plan
+            needs = plan[bands[len(line)]]  # type: ignore[index]
+            if needs is not None:
+                if not needs:
+                    quiet.append(True)
+                    continue
+                # lower_for_search() and holds_any(), inlined: this runs for most lines
+                low = lows[position] = line.lower() if line.isascii() or not twin(line) else None
+                if low is not None:
+                    for needle in needs:
+                        if needle in low:
+                            break
+                    else:
+                        quiet.append(True)
+                        continue
+            # A rule acts only where one of the three sets' candidate regexes matches the line:
+            # if none does, none acts (cheaper than asking each set in turn; most fail on
+            # their first chars, so trying them beats checking their texts first).
+            for regex, _ in plan[-1]:  # type: ignore[union-attr]
+                if regex.match(line):
+                    quiet.append(False)
+                    break
+            else:
+                quiet.append(True)
+        return quiet, lows
+
+    def _head_plan(self, head: Head) -> tuple[Any, ...]:
+        """Per length band: what a line with this head must hold for a line / next-line /
+        marker rule to drop it (see _RuleSet.needs_for: () nothing can, None anything may);
+        last, the candidate regexes of the three rule sets (one must match for any to act)."""
+        found = self._quiet_heads.get(head)
+        if found is None:
+            # Heads with the same candidate rules share one plan (few distinct ones). What picks
+            # them is cheap to read off a head: its first letter, which of its key's first
+            # chars start some rule, which rules' lead chars its lead holds.
+            char, key, lead = head
+            if char and key is not None:
+                short = (
+                    char,
+                    tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._rule_prefixes),
+                    tuple(c for c in self._rule_lead_chars if c in lead) if lead else (),
+                )
+            else:
+                short = head
+            found = self._plans_by_pick.get(short)
+            if found is None:
+                signature = (self._line.signature(head), self._next_line.signature(head), self._marker.signature(head))
+                found = self._plans.get(signature)
+                if found is None:
+                    found = self._plans[signature] = self._new_plan(head)
+                if len(self._plans_by_pick) > _CACHE_MAX:
+                    self._plans_by_pick.clear()
+                self._plans_by_pick[short] = found
+            if len(self._quiet_heads) > _CACHE_MAX:
+                self._quiet_heads.clear()
+            self._quiet_heads[head] = found
         return found
+
+    def _new_plan(self, head: Head) -> tuple[Any, ...]:
+        candidates = tuple(
+            dict.fromkeys(pair for rules in (self._line, self._next_line, self._marker) for pair in rules.candidates(head))
+        )
+        # line and next-line rules run only on lines up to SHORT_LINE_MAX chars; line rules
+        # drop only up to their max_chars (see _RuleSet.needs_by_length)
+        marker, next_line = self._marker.needs_for(head), self._next_line.needs_for(head)
+        bands: list[tuple[str, ...] | None] = []
+        for length, line in zip(self._band_lengths, self._line.needs_by_length(head, self._band_lengths)):
+            if length > SHORT_LINE_MAX:
+                bands.append(marker)
+            elif marker is None or next_line is None or line is None:
+                bands.append(None)
+            else:
+                bands.append(fewest_needles(marker + next_line + line))
+        return (*bands, candidates)
+
 
     def _marker_line(self, line: str, head: Head | None = None) -> tuple[Rule, bool] | None:
         """(rule, bare) when the line is a list marker, alone or with one headline after a colon."""
-        if self._marker.regex is None or len(line) > TAIL_MAX:
+        if not self._marker.rules or len(line) > TAIL_MAX:
             return None
         found = self._marker.find(line, head)
         if not found:
@@ -828,31 +1067,44 @@ class Cleaner:
         return index
 
     def _cut_inline(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
+        # Speed: the lines an inline rule, credit or tail may touch are found in the whole text
+        # at once (the chars they need, " / ", or more than TAIL_MAX chars); the rest are kept.
+        touched = self._touched_lines(lines)
         out: list[str] = []
-        needs = [needs for _, _, needs in self._inline]
-        # Speed: a line no inline rule, credit or tail can touch is kept as it is (most lines).
-        plain_chars = None if None in needs else "".join(sorted(set().union(*needs)))
-        credits = self.credits.enabled
-        for line in lines:
-            if (
-                plain_chars is not None
-                and len(line) <= TAIL_MAX
-                and not (credits and " / " in line)
-                and not any(char in line for char in plain_chars)
-            ):
+        for position, line in enumerate(lines):
+            if touched is not None and not touched[position]:
                 if line.strip():
                     out.append(line.strip())
                 continue
             line, cuts = self.credits.inline(line)
             removed.extend({"rule": CreditDetector.inline_rule, "text": cut} for cut in cuts)
-            for rule, regex, needs in self._inline:
-                if (needs is None or any(char in line for char in needs)) and regex.search(line):
-                    removed.extend({"rule": rule.id, "text": m.group(0)} for m in regex.finditer(line))
-                    line = normalise(regex.sub(" ", line))
+            for rule, lazy, needs in self._inline:
+                if needs is None or any(char in line for char in needs):
+                    regex = lazy.get()
+                    if regex.search(line):
+                        removed.extend({"rule": rule.id, "text": m.group(0)} for m in regex.finditer(line))
+                        line = normalise(regex.sub(" ", line))
             line = self._cut_tail(line, removed)
             if line.strip():
                 out.append(line.strip())
         return out
+
+    def _touched_lines(self, lines: list[str]) -> list[bool] | None:
+        """Per line: may _cut_inline change it? None: any line may."""
+        if self._plain_chars is None:
+            return None
+        touched = [len(line) > TAIL_MAX for line in lines]
+        text = "\n".join(lines)
+        ends: list[int] | None = None
+        for needle in self._inline_needles:  # str.find skips ahead in C; most pages hold none
+            at = text.find(needle)
+            while at >= 0:
+                if ends is None:
+                    ends = list(accumulate(len(line) + 1 for line in lines))
+                line_at = bisect_right(ends, at)
+                touched[line_at] = True
+                at = text.find(needle, ends[line_at])  # on from the next line
+        return touched
 
     def _cut_tail(self, line: str, removed: list[dict[str, str]]) -> str:
         """'… last sentence. Zobacz również: <headline>' at a line's end: cut the teaser.
@@ -863,10 +1115,8 @@ class Cleaner:
         if self._tail is None or len(line) <= TAIL_MAX:
             return line
         may_match = self._tail_gate.may_match
-        for spot in self._tail_spot.finditer(line, len(line) - TAIL_MAX):
-            if not may_match(line, spot.end()):
-                continue
-            match = self._tail.match(line, spot.end())
+        for spot in _tail_spots(line, len(line) - TAIL_MAX, may_match):
+            match = self._tail.get().match(line, spot)
             if match and is_headline_like(match.group("rest")):
                 rule = next(self._tail_rules[name] for name, value in match.groupdict().items() if value and name != "rest")
                 removed.append({"rule": rule.id, "text": line[match.start():].strip()})
@@ -874,15 +1124,31 @@ class Cleaner:
         return line
 
 
+# The two kinds of Cleaner._tail_spot, each found by a scan that skips ahead to a rare char:
+# a sentence end, white space, an upper-case letter; a lower-case letter glued to an upper-case one.
+_SENTENCE_SPOT_RE = re.compile(rf"[.!?\"”»)]\s+(?=[{structure.UPPER}])")
+_GLUED_SPOT_RE = re.compile(rf"[{structure.UPPER}](?<=[^\W\d_{structure.UPPER}].)")
+
+
+def _tail_spots(line: str, start: int, may_match: Callable[[str, int], bool]) -> list[int]:
+    """The ``end()`` of each match of Cleaner._tail_spot in ``line[start:]`` where ``may_match``
+    holds, in order: an upper-case letter after a sentence end and white space, or glued to a
+    lower-case letter.
+
+    Speed: two scans that skip ahead to rare chars instead of one trying the spot pattern at
+    every char. Spots never overlap (each ends at an upper-case letter, which no spot spans;
+    the two kinds differ in the char before it), so these are finditer's spots.
+    """
+    spots = [match.end() for match in _SENTENCE_SPOT_RE.finditer(line, start)]
+    spots += [match.start() for match in _GLUED_SPOT_RE.finditer(line, start + 1)]
+    return [at for at in sorted(spots) if may_match(line, at)]
+
+
 def _tail_start(lines: list[str]) -> int:
     """Index of the first line in the last part of the text (after TAIL_SHARE of its chars)."""
-    total = sum(len(line) + 1 for line in lines)
-    seen = 0
-    for position, line in enumerate(lines):
-        if seen >= TAIL_SHARE * total:
-            return position
-        seen += len(line) + 1
-    return len(lines)
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]  # chars before each line
+    total = starts.pop()
+    return bisect_left(starts, TAIL_SHARE * total)
 
 
 def _article_block_finder():

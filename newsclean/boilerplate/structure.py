@@ -7,7 +7,7 @@ names, which come from the packs (``credit_names``) so they stay extendable.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 #: A headline-like line: short, and not ending like a sentence or a lead-in.
 HEADLINE_MAX_CHARS = 160
@@ -88,6 +88,21 @@ def header_widget(line: str) -> str | None:
     return None
 
 
+class LazyRegex:
+    """A regex compiled on first use, then kept: start-up pays only for the rules a run needs."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+
 class CreditDetector:
     """Photo captions glued to, or followed by, an agency credit.
 
@@ -111,20 +126,25 @@ class CreditDetector:
         # Glued credits: only capitalised names of 3+ chars, so "...Grundpa" never reads as "dpa".
         glued = "|".join(re.escape(n) for n in names if len(n) >= 3 and n[0].isupper())
         # lower-case letter (or closing quote) immediately followed by a credit name at line end
-        self._glued = re.compile(rf"[^\W\d_{UPPER}]['’”\"]?(?:{glued})\.?$")
+        self._glued = LazyRegex(rf"[^\W\d_{UPPER}]['’”\"]?(?:{glued})\.?$")
         # Speed: a glued credit ends the line, so the line must end with a name (or name + ".").
         self._glued_names = tuple(n for n in names if len(n) >= 3 and n[0].isupper())
+        self._glued_ends = self._glued_names + tuple(f"{n}." for n in self._glued_names)
         # Speed: without a "/" a credit-only line is one name, maybe in brackets: short.
         self._max_name = max(map(len, names))
+        # ... and, for an ASCII line, its lower-cased text without the brackets is one of these
+        # (None: some name is not plain ASCII text, so no such test).
+        plain = all(n.isascii() and not any(c in n for c in "()/") for n in names)
+        self._folded_names = frozenset(n.lower() for n in names) if plain else None
         word = rf"[{UPPER}][\w.&'’-]*"
         token = rf"{word}(?:\s{word}){{0,3}}"
         credit = rf"(?:{token}\s?/\s?)*(?i:{alt})(?:\s?/\s?{token})*"
         # " / <credit>" then the next sentence (capital letter) or end of line
         # (the next word must not close a bracket: "(picture alliance / dpa / Oliver Berg)" is one credit)
-        self._inline = re.compile(rf"\s/\s{credit}(?=\s+[{UPPER}\"„“][\w'’-]*(?![\w)\]])|\s*$)")
+        self._inline = LazyRegex(rf"\s/\s{credit}(?=\s+[{UPPER}\"„“][\w'’-]*(?![\w)\]])|\s*$)")
         self._sentence_start = re.compile(rf"[.!?][\"”»)]?\s+(?=[{UPPER}\"„“])")
         # a line that is only a credit: "AFP / MARCO BERTORELLO", "(REUTERS/Jane Doe)"
-        self._line = re.compile(rf"\(?(?:{credit})(?:\s?/\s?{credit})*\)?")
+        self._line = LazyRegex(rf"\(?(?:{credit})(?:\s?/\s?{credit})*\)?")
 
     def glued(self, line: str) -> bool:
         text = line.strip()
@@ -133,13 +153,35 @@ class CreditDetector:
         names = self._glued_names
         if not (text.endswith(names) or (text.endswith(".") and text[:-1].endswith(names))):
             return False
-        return bool(self._glued.search(text))
+        return bool(self._glued.get().search(text))
+
+    def candidates(self, lines: Sequence[str]) -> list[bool]:
+        """Per (stripped) line: may :meth:`glued` or :meth:`credit_only` hold? A cheap
+        necessary test for a whole page at once (their own first checks), so most lines
+        skip both calls."""
+        if not self.enabled:
+            return [False] * len(lines)
+        ends, short, folded = self._glued_ends, self._max_name + 2, self._folded_names
+        if folded is None:
+            return [
+                (len(line) <= 80 and (len(line) <= short or "/" in line))
+                or (len(line) <= HEADLINE_MAX_CHARS and line.endswith(ends))
+                for line in lines
+            ]
+        # Without "/" the credit-only regex is ``\(?(?i:name)\)?`` (no name holds a bracket);
+        # for ASCII text its case-insensitive match is plain lower-casing.
+        return [
+            (len(line) <= 80 and ("/" in line or (len(line) <= short and (
+                not line.isascii() or line.lower().strip("()") in folded))))
+            or (len(line) <= HEADLINE_MAX_CHARS and line.endswith(ends))
+            for line in lines
+        ]
 
     def credit_only(self, line: str) -> bool:
         text = line.strip()
         if not self.enabled or len(text) > 80 or ("/" not in text and len(text) > self._max_name + 2):
             return False
-        return bool(self._line.fullmatch(text))
+        return bool(self._line.get().fullmatch(text))
 
     def inline(self, line: str) -> tuple[str, list[str]]:
         """The line without caption+credit spans, and the spans cut."""
@@ -147,7 +189,7 @@ class CreditDetector:
             return line, []
         cuts: list[str] = []
         while True:
-            match = self._inline.search(line)
+            match = self._inline.get().search(line)
             if not match:
                 return line, cuts
             start = self._caption_start(line, match.start())
@@ -187,7 +229,13 @@ def leading_title(lines: list[str]) -> str | None:
     Shared by the cleaner (which keeps that line out of the article-block finder's
     reach) and the title stage (which takes it), so both agree on what the title is.
     """
-    body = [line.strip() for line in lines if line.strip()]
+    body: list[str] = []  # the first two non-blank lines (the rest do not matter)
+    for line in lines:
+        text = line.strip()
+        if text:
+            body.append(text)
+            if len(body) == 2:
+                break
     if len(body) < 2:
         return None
     first = normalise(body[0])
