@@ -345,6 +345,29 @@ def publication_date(raw_text: str, title: str | None = None, today: date | None
     return None
 
 
+#: A text by the headline longer than this is the lead or a teaser, not a byline.
+HEADLINE_DATE_MAX_CHARS = 80
+
+
+def headline_date(lines: list[str], today: date | None = None) -> TextDate | None:
+    """The date a page prints by its headline (texts nearest it first), to the day, or None.
+
+    A text counts when it is short and states exactly one full date ("26.01.2022 -
+    14:30", "Von Christian Thiele, 07 Dezember, 2022", "Updated June 13, 2019").
+    Whatever label it carries, this is the date readers are shown.
+    """
+    for line in lines:
+        if len(line) > HEADLINE_DATE_MAX_CHARS or not _YEAR.search(line) or RELATIVE_WORDS.search(line):
+            continue
+        labelled = labelled_date(line, today)  # "Published: …, updated: …" holds two
+        if labelled is not None and labelled[1] == "published" and labelled[0].day:
+            return labelled[0]
+        hits = dates_in(line, allow_year_month=False, today=today)
+        if len(hits) == 1 and hits[0][0].day:
+            return hits[0][0]
+    return None
+
+
 #: Longest line date_line() considers (a date line with weekday and time fits).
 DATE_LINE_MAX = 60
 

@@ -274,9 +274,11 @@ def test_html_without_extract_metadata_runs_htmldate_itself():
 
 
 def test_extensive_search_can_be_switched_off(extract):
-    # the date is only written out in running text: markup search finds nothing, the text search does
+    # the date is only written out in running text (too long for a byline by the
+    # headline): markup search finds nothing, the text search does
     html = """<html><head><title>T</title></head><body><article><h1>Rada przyjęła plan</h1>
-    <p>Erschienen am 12. September 2023 in Berlin.</p><p>{p}</p></article></body></html>"""
+    <p>Erschienen am 12. September 2023 in Berlin, nach einer langen Sitzung des Rates der Stadt.</p>
+    <p>{p}</p></article></body></html>"""
     on = DateStage.from_settings(load_settings())
     off = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": False}))
     item_on, item_off = html_item(html), html_item(html)
@@ -314,7 +316,8 @@ def test_records_fit_the_schema(stage, extract):
         jsonschema.validate(record, date_schema)
 
 
-GERMAN_TEXT_DATE_HTML = """<html><head><title>T</title></head><body><article><h1>Neue Brücke</h1>
+# no <h1>: no byline by a headline to read, so only htmldate's text search finds the date
+GERMAN_TEXT_DATE_HTML = """<html><head><title>T</title></head><body><article><h2>Neue Brücke</h2>
 <p>Veröffentlicht am 10. November 2021 um 14:30 Uhr</p><p>{p}</p></article></body></html>"""
 
 
@@ -340,3 +343,48 @@ def test_text_search_answer_does_not_depend_on_earlier_pages(extract):
         extract.process_item(item)
         answers.append((run(stage, item) or {}).get("value"))
     assert answers[0] == answers[-1] == "2021-11-10"
+
+
+# --- HTML: the date printed by the headline ------------------------------------------------
+
+BYLINE_HTML = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Neue Brücke</title>
+<meta name="date" content="2022-06-28">
+<script>var published = "01.01.2020";</script>
+</head><body><header><p>Mittwoch, 8. Juli 2020</p><nav><a href="/">Start</a><a href="/a">Politik</a></nav></header>
+<article><p class="kicker">Verkehr</p><h1>Neue Brücke</h1>
+<div class="byline">Von <a href="/autor">Anna Muster</a> <span>12.12.2022 12:22</span></div>
+<p>{p}</p><p>Am 3. März 2021 hatte der Rat noch anders entschieden, als die Pläne zum ersten Mal vorgestellt wurden.</p>
+</article><footer><time datetime="2022-12-20">20.12.2022</time></footer></body></html>"""
+
+
+def test_headline_zone_reads_the_texts_around_the_first_h1(extract):
+    from newsclean.stages.extract import HeadlineZone, parse_html
+
+    lines = HeadlineZone().lines(parse_html(BYLINE_HTML.format(p=PARAGRAPH)))
+    # after the headline first (scripts never count), then the nearest texts before it
+    assert lines[:3] == ["Von", "Anna Muster", "12.12.2022 12:22"]
+    assert lines[-2:] == ["Verkehr", "Politik"]
+    assert all("01.01.2020" not in line for line in lines)
+    assert HeadlineZone().lines(parse_html(NO_DATE_HTML.replace("h1", "h2").format(p=PARAGRAPH))) == []
+
+
+def test_date_by_the_headline_beats_the_markup_date(extract, stage):
+    found = run_html(extract, stage, html_item(BYLINE_HTML))
+    assert (found["value"], found["source"], found["precision"]) == ("2022-12-12", "html:headline", "day")
+    assert found["raw"] == "12.12.2022"
+
+
+def test_headline_date_skips_prose_relative_and_partial_dates():
+    from newsclean.datetext import headline_date
+
+    assert headline_date(["Am 3. März 2021 hatte der Rat noch anders entschieden, als die Pläne vorgestellt wurden."]) is None
+    assert headline_date(["vor 2 Tagen, 12.12.2022"]) is None  # relative to the reading day
+    assert headline_date(["September 2023"]) is None  # no day: not a byline date
+    assert headline_date(["12.12.2022 und 13.12.2022"]) is None  # two dates, no label
+    assert headline_date(["Veröffentlicht: 12.12.2022, aktualisiert: 14.12.2022"]).value == "2022-12-12"
+    assert headline_date(["Anna Muster", "Updated June 13, 2019"]).value == "2019-06-13"
+
+
+def test_markup_date_when_no_date_sits_by_the_headline(extract, stage):
+    found = run_html(extract, stage, html_item(ARTICLE_HTML))
+    assert (found["value"], found["source"]) == ("2023-09-12", "htmldate:markup")
