@@ -240,8 +240,10 @@ def test_text_hint_keeps_its_own_precision(stage):
     assert (found["value"], found["precision"], found["source"]) == ("2024-06", "month", "feed")
 
 
-def test_html_filled_in_january_first_is_not_claimed(extract, stage):
-    found = run_html(extract, stage, html_item(JANUARY_FIRST_YEAR_ONLY_HTML))
+def test_html_filled_in_january_first_is_not_claimed(extract):
+    # htmldate's text search reads the bare year and fills in 01-01
+    searching = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))
+    found = run_html(extract, searching, html_item(JANUARY_FIRST_YEAR_ONLY_HTML))
     assert found is not None
     assert (found["value"], found["precision"]) == ("2016", "year")
 
@@ -279,8 +281,8 @@ def test_extensive_search_can_be_switched_off(extract):
     html = """<html><head><title>T</title></head><body><article><h1>Rada przyjęła plan</h1>
     <p>Erschienen am 12. September 2023 in Berlin, nach einer langen Sitzung des Rates der Stadt.</p>
     <p>{p}</p></article></body></html>"""
-    on = DateStage.from_settings(load_settings())
-    off = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": False}))
+    on = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))
+    off = DateStage.from_settings(load_settings())  # off by default
     item_on, item_off = html_item(html), html_item(html)
     extract.process_item(item_on)
     extract.process_item(item_off)
@@ -325,7 +327,7 @@ def test_text_search_with_dateparser_limited_to_the_page_language(extract):
     import htmldate.extractors
 
     factory = htmldate.extractors.get_external_parser
-    stage = DateStage.from_settings(load_settings())
+    stage = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))
     item = html_item(GERMAN_TEXT_DATE_HTML, language={"code": "de", "confidence": 0.99, "source": "langdetect:body"})
     extract.process_item(item)
     found = run(stage, item)
@@ -336,7 +338,7 @@ def test_text_search_with_dateparser_limited_to_the_page_language(extract):
 
 def test_text_search_answer_does_not_depend_on_earlier_pages(extract):
     """htmldate memoises strings; switching the language set forgets answers found under another one."""
-    stage = DateStage.from_settings(load_settings())
+    stage = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))
     answers = []
     for code in ("de", "pl", "en", "und", "de"):
         item = html_item(GERMAN_TEXT_DATE_HTML, language={"code": code, "confidence": 0.9, "source": "test"})

@@ -167,6 +167,9 @@ class BatchRunner:
             yield None if item is None else self.parent.process(item)
 
     def _serial(self, tasks: Iterable[Task]) -> Iterator[Item | None]:
+        # The stages' models, profiles and indexes live as long as the run: keep them out
+        # of the cyclic collector's full scans (as the workers of a parallel run are).
+        gc.freeze()
         for task in tasks:
             yield _without_raw_input(process_task(self.local, task))
 

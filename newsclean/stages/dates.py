@@ -13,8 +13,6 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 import htmldate.extractors as htmldate_extractors
-from dateparser import DateDataParser
-from dateparser.languages.loader import default_loader
 from htmldate import find_date
 from itemadapter import ItemAdapter
 
@@ -71,6 +69,10 @@ def _dateparser_for(language: str) -> DateDataParser | None:
 
     None when dateparser does not know the language (then every locale is tried).
     """
+    # imported here: only the (optional) text search needs dateparser, ~50 ms of start-up
+    from dateparser import DateDataParser
+    from dateparser.languages.loader import default_loader
+
     if language not in default_loader.get_locale_map():
         return None
     languages = sorted({language, "en"})
@@ -147,9 +149,9 @@ def page_states_month(html: str, year: str, month: str) -> bool:
 class HtmlDateFinder:
     """htmldate, at most once per page, with a confidence from how the date was found."""
 
-    def __init__(self, extract_options: dict[str, Any], extensive: bool = True) -> None:
-        #: htmldate's free-text search for pages without a date in markup/URL: right ~65 %
-        #: of the time and slow on those pages (~70 ms each); NEWSCLEAN_DATE_EXTENSIVE=False skips it.
+    def __init__(self, extract_options: dict[str, Any], extensive: bool = False) -> None:
+        #: htmldate's free-text search for pages without a date in markup, URL or by the
+        #: headline: doubtful and slow (~25 ms a page); off unless NEWSCLEAN_DATE_EXTENSIVE.
         self.extensive = extensive
         # When the extract stage already ran htmldate in fast (markup-only) mode,
         # its metadata date is exactly our first step: reuse it, do not parse again.
@@ -211,7 +213,7 @@ class DateStage(Stage):
         super().__init__(settings)
         self.html_dates = HtmlDateFinder(
             dict(settings.getdict("NEWSCLEAN_EXTRACT_OPTIONS")),
-            extensive=settings.getbool("NEWSCLEAN_DATE_EXTENSIVE", True),
+            extensive=settings.getbool("NEWSCLEAN_DATE_EXTENSIVE", False),
         )
 
     def process(self, item: ItemAdapter) -> None:
