@@ -28,8 +28,8 @@ from newsclean.stages.dates import DateStage
 from newsclean.stages.extract import ExtractStage
 
 
-def html_dates(root: Path, pages: list[dict]) -> None:
-    settings = load_settings()
+def html_dates(root: Path, pages: list[dict], text_search: bool = False) -> None:
+    settings = load_settings({"NEWSCLEAN_DATE_EXTENSIVE": text_search})
     extract, stage = ExtractStage.from_settings(settings), DateStage.from_settings(settings)
     gold_pages = ours = theirs = 0
     by_source: Counter[str] = Counter()
@@ -92,10 +92,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--skip-text", action="store_true")
+    parser.add_argument("--text-search", action="store_true", help="htmldate's free-text search on (NEWSCLEAN_DATE_EXTENSIVE)")
     args = parser.parse_args()
     root = args.data / "trafilatura"
     pages = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
-    html_dates(root, pages)
+    html_dates(root, pages, text_search=args.text_search)
     if not args.skip_text:
         text_dates(root, pages)
 
