@@ -445,3 +445,30 @@ def test_fork_server_warm_up_builds_the_crawl_stages():
     settings = load_settings()
     configure_crawl(settings)
     assert [type(stage) for stage in pipelines._worker_chain.stages] == ProcessPoolStages.stage_classes(settings)
+
+
+def test_fork_server_head_start_only_when_a_crawl_pools_its_stages():
+    from multiprocessing import forkserver
+
+    from newsclean.pipelines import _fork_server_preload, prestart_fork_server
+
+    crawl = load_settings()  # as `scrapy crawl` sees them before the spider configures the crawl
+    configured = load_settings()
+    configure_crawl(configured)  # CPU stages → the pool pipeline, listed in NEWSCLEAN_STAGES
+    inline = crawl.copy()
+    inline.set("NEWSCLEAN_WORKERS", -1)
+    spawn = crawl.copy()
+    spawn.set("NEWSCLEAN_POOL_START_METHOD", "spawn")
+    fetch_only = crawl.copy()
+    fetch_only.set("ITEM_PIPELINES", {})
+    assert not prestart_fork_server(inline)
+    assert not prestart_fork_server(spawn)
+    assert not prestart_fork_server(fetch_only)
+    # the same preload list the pool asks for later, and a live server
+    assert prestart_fork_server(crawl)
+    assert prestart_fork_server(configured)  # already running: the same server
+    assert _fork_server_preload(configured.getlist("NEWSCLEAN_STAGES")) == [
+        "newsclean.pool_preload", *(path.rpartition(".")[0] for path in configured.getlist("NEWSCLEAN_STAGES"))]
+    pid = forkserver._forkserver._forkserver_pid
+    assert pid is not None
+    os.kill(pid, 0)  # raises if the server process does not exist

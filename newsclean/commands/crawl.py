@@ -2,7 +2,8 @@
 
 Stock Scrapy keeps only the last ``-a url=...``; newsclean's spiders take
 several URLs, so repeated values are joined with commas (``-a url=A -a url=B``
-is ``-a url=A,B``). It exits with 1 when the crawl pool could not start.
+is ``-a url=A,B``). It exits with 1 when the crawl pool could not start, and
+starts the pool's fork server before Scrapy sets itself up.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import argparse
 from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from newsclean.pipelines import POOL_FAILED_REASON
+from newsclean.pipelines import POOL_FAILED_REASON, prestart_fork_server
 
 #: Spider arguments whose repeated values are joined instead of replaced.
 REPEATABLE = ("url",)
@@ -37,6 +38,12 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         opts.spargs = join_repeated(opts.spargs or [])
         super().process_options(args, opts)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # The crawl pool's fork server sets up while Scrapy does (see prestart_fork_server).
+        assert self.settings is not None
+        prestart_fork_server(self.settings)
+        super().run(args, opts)
 
     def _create_crawler(self, spidercls):  # type: ignore[no-untyped-def]
         crawler = super()._create_crawler(spidercls)
