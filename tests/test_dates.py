@@ -390,3 +390,15 @@ def test_headline_date_skips_prose_relative_and_partial_dates():
 def test_markup_date_when_no_date_sits_by_the_headline(extract, stage):
     found = run_html(extract, stage, html_item(ARTICLE_HTML))
     assert (found["value"], found["source"]) == ("2023-09-12", "htmldate:markup")
+
+
+def test_headline_zone_survives_absurdly_deep_markup():
+    from lxml.html import HTMLParser, fromstring
+
+    from newsclean.stages.extract import HeadlineZone
+
+    depth = 1500  # huge_tree pages may nest this deep; Python's stack does not
+    html = "<html><body>" + "<div>" * depth + "<p>12.12.2022</p>" + "</div>" * depth + "<h1>T</h1><p>x</p></body></html>"
+    tree = fromstring(html, parser=HTMLParser(huge_tree=True))
+    assert next(tree.iter("h1"), None) is not None
+    assert HeadlineZone().lines(tree) == []  # too deep to walk: no byline date, never an error

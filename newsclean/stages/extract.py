@@ -200,7 +200,10 @@ class HeadlineZone:
         headline = next(tree.iter("h1"), None)
         if headline is None:
             return []
-        return self._take(_texts_after(headline), self.after) + self._take(_texts_before(headline), self.before)
+        try:
+            return self._take(_texts_after(headline), self.after) + self._take(_texts_before(headline), self.before)
+        except RecursionError:  # markup nested deeper than Python's stack: no byline date, the page still goes on
+            return []
 
     def _take(self, texts, count: int) -> list[str]:
         taken: list[str] = []
