@@ -345,6 +345,31 @@ def publication_date(raw_text: str, title: str | None = None, today: date | None
     return None
 
 
+def headline_zone(raw_text: str, title: str | None, after: int = 6) -> list[str]:
+    """The non-empty lines a dump prints right under its article's headline, up to its running text.
+
+    The headline is the title's last echo in the dump: dumps print the page <title>
+    first and the article's own headline (where a byline sits) further down. Stricter
+    than the HTML headline zone, as text has no markup to tell a header apart:
+    nothing above the headline (a site's today's-date widget sits there), nothing from
+    the first paragraph of running text on (dates in the story or in lists after it),
+    and no "Headline | Site" page-title line as the headline.
+    """
+    if not title:
+        return []
+    titles = {" ".join(t.split()).casefold() for t in (title, _SITE_SUFFIX.sub("", title))}
+    lines = [line.strip() for line in raw_text.splitlines() if line.strip()]
+    at = max((i for i, line in enumerate(lines) if " ".join(line.split()).casefold() in titles), default=None)
+    if at is None or _SITE_SUFFIX.search(lines[at]):
+        return []
+    zone: list[str] = []
+    for line in lines[at + 1 : at + 1 + after]:
+        if len(line) >= PARAGRAPH_CHARS:
+            break
+        zone.append(line)
+    return zone
+
+
 #: A text by the headline longer than this is the lead or a teaser, not a byline.
 HEADLINE_DATE_MAX_CHARS = 80
 

@@ -402,3 +402,20 @@ def test_headline_zone_survives_absurdly_deep_markup():
     tree = fromstring(html, parser=HTMLParser(huge_tree=True))
     assert next(tree.iter("h1"), None) is not None
     assert HeadlineZone().lines(tree) == []  # too deep to walk: no byline date, never an error
+
+
+def test_dump_byline_under_the_headline_gives_the_date(stage):
+    # not a date-only line, so not the strict byline rule: the headline zone reads it
+    raw = ("Rada przyjęła plan | Gazeta\nMenu\nRada przyjęła plan\nAnna Kowalska\n"
+           "Aktualności, 12.09.2023 14:35\n" + PARAGRAPH + "\nWybrane dla Ciebie\nInny tekst 13.09.2023\n")
+    found = run(stage, text_item(raw, "Rada przyjęła plan | Gazeta"))
+    assert (found["value"], found["source"], found["kind"]) == ("2023-09-12", "text:headline", "published")
+
+
+def test_dump_headline_zone_stops_at_running_text():
+    from newsclean.datetext import headline_zone
+
+    raw = "Tytuł artykułu\nAutor\n" + PARAGRAPH + "\n12.09.2023\n"
+    assert headline_zone(raw, "Tytuł artykułu") == ["Autor"]
+    assert headline_zone("Tytuł | Serwis\n12.09.2023\n", "Tytuł | Serwis") == []  # a page title, not a headline
+    assert headline_zone("12.09.2023\nTytuł\n", "Tytuł") == []  # nothing above the headline

@@ -16,7 +16,7 @@ import htmldate.extractors as htmldate_extractors
 from htmldate import find_date
 from itemadapter import ItemAdapter
 
-from newsclean.datetext import MONTHS, date_prefix, find_header_dates, headline_date
+from newsclean.datetext import MONTHS, date_prefix, find_header_dates, headline_date, headline_zone
 from newsclean.stages.base import Stage
 from newsclean.stages.extract import parse_html
 
@@ -26,6 +26,8 @@ MARKUP_CONFIDENCE = 0.9
 #: A date printed by the headline (measured on the dev pages: right ~0.95 of the time,
 #: and right in 16 of the 18 pages where it disagrees with htmldate's markup date).
 HEADLINE_CONFIDENCE = 0.9
+#: The same in a text dump, where the headline is found by the title's echo (~0.89 right).
+TEXT_HEADLINE_CONFIDENCE = 0.85
 TEXT_SEARCH_CONFIDENCE = 0.65
 #: A day or month htmldate may have filled in with 01 and the page never states.
 UNSURE_CONFIDENCE = 0.5
@@ -250,6 +252,10 @@ class DateStage(Stage):
                 prefix = date_prefix(removal.get("text") or "")
                 if prefix is not None:
                     return date_record(prefix.value, prefix.precision, "published", "text:prefix", 0.85, prefix.raw)
+        # a byline date by the article's headline (dev dumps: 103 of 116 such answers right)
+        shown = headline_date(headline_zone(raw_text, item.get("title")))
+        if shown is not None:
+            return date_record(shown.value, "day", "published", "text:headline", TEXT_HEADLINE_CONFIDENCE, shown.raw)
         return None
 
     @staticmethod
