@@ -362,8 +362,8 @@ def headline_zone(raw_text: str, title: str | None, after: int = 6) -> list[str]
     firsts = {t[:1] for t in titles}
     lines = [line.strip() for line in raw_text.splitlines() if line.strip()]
     at = max((i for i, line in enumerate(lines)
-              # cheap checks first: normalising only ever shortens a line
-              if len(line) >= shortest and line[:1].casefold()[:1] in firsts
+              # cheap checks first (casefold may lengthen a character to three: "ß" → "ss")
+              if 3 * len(line) >= shortest and line[:1].casefold()[:1] in firsts
               and " ".join(line.split()).casefold() in titles), default=None)
     if at is None or _SITE_SUFFIX.search(lines[at]):
         return []

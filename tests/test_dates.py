@@ -419,3 +419,9 @@ def test_dump_headline_zone_stops_at_running_text():
     assert headline_zone(raw, "Tytuł artykułu") == ["Autor"]
     assert headline_zone("Tytuł | Serwis\n12.09.2023\n", "Tytuł | Serwis") == []  # a page title, not a headline
     assert headline_zone("12.09.2023\nTytuł\n", "Tytuł") == []  # nothing above the headline
+
+
+def test_dump_headline_echo_is_found_through_case_folding():
+    from newsclean.datetext import headline_zone
+
+    assert headline_zone("Menu\nStraße gesperrt\nVon A, 12.09.2023\n", "STRASSE GESPERRT") == ["Von A, 12.09.2023"]
