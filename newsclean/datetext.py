@@ -253,8 +253,22 @@ HEADER_LINES = 40
 BYLINE_DISTANCE = 3
 
 
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def title_echo_at(lines: list[str], title: str | None) -> int | None:
+    """Index of the last of ``lines`` (stripped, non-empty) that repeats the title, or None.
+
+    Dumps print the page <title> first and the article's own headline (the one a
+    byline sits under) further down; a "Headline | Site" title also matches the
+    headline alone. Compared by whitespace-normalised, case-folded text.
+    """
+    if not title:
+        return None
+    titles = {" ".join(t.split()).casefold() for t in (title, _SITE_SUFFIX.sub("", title))}
+    shortest = min(map(len, titles))
+    firsts = {t[:1] for t in titles}
+    return max((i for i, line in enumerate(lines)
+                # cheap checks first (casefold may lengthen a character to three: "ß" → "ss")
+                if 3 * len(line) >= shortest and line[:1].casefold()[:1] in firsts
+                and " ".join(line.split()).casefold() in titles), default=None)
 
 
 def _lines(text: str):
@@ -295,11 +309,7 @@ def find_header_dates(raw_text: str, title: str | None = None, today: date | Non
         found.append(HeaderDate(prefix, "published", "text:prefix", 0.85))
 
     lines = header_lines(raw_text)
-    # the last repeat of the title in the header: dumps print the page <title> first and
-    # the article's own headline (the one a byline sits under) further down
-    # ("Headline | Site" page titles: the headline alone is what the article prints)
-    titles = [title, _SITE_SUFFIX.sub("", title)] if title else []
-    title_at = max((i for i, line in enumerate(lines) if any(_same_text(line, t) for t in titles)), default=None)
+    title_at = title_echo_at(lines, title)  # the article's headline in the header
     labelled: list[HeaderDate] = []
     bylines: list[HeaderDate] = []
     for index, line in enumerate(lines):
@@ -348,8 +358,7 @@ def publication_date(raw_text: str, title: str | None = None, today: date | None
 def headline_zone(raw_text: str, title: str | None, after: int = 6) -> list[str]:
     """The non-empty lines a dump prints right under its article's headline, up to its running text.
 
-    The headline is the title's last echo in the dump: dumps print the page <title>
-    first and the article's own headline (where a byline sits) further down. Stricter
+    The headline is the title's last echo in the dump (:func:`title_echo_at`). Stricter
     than the HTML headline zone, as text has no markup to tell a header apart:
     nothing above the headline (a site's today's-date widget sits there), nothing from
     the first paragraph of running text on (dates in the story or in lists after it),
@@ -357,14 +366,8 @@ def headline_zone(raw_text: str, title: str | None, after: int = 6) -> list[str]
     """
     if not title:
         return []
-    titles = {" ".join(t.split()).casefold() for t in (title, _SITE_SUFFIX.sub("", title))}
-    shortest = min(map(len, titles))
-    firsts = {t[:1] for t in titles}
     lines = [line.strip() for line in raw_text.splitlines() if line.strip()]
-    at = max((i for i, line in enumerate(lines)
-              # cheap checks first (casefold may lengthen a character to three: "ß" → "ss")
-              if 3 * len(line) >= shortest and line[:1].casefold()[:1] in firsts
-              and " ".join(line.split()).casefold() in titles), default=None)
+    at = title_echo_at(lines, title)
     if at is None or _SITE_SUFFIX.search(lines[at]):
         return []
     zone: list[str] = []

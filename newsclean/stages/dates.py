@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import htmldate.extractors as htmldate_extractors
 from htmldate import find_date
@@ -20,13 +20,17 @@ from newsclean.datetext import MONTHS, date_prefix, find_header_dates, headline_
 from newsclean.stages.base import Stage
 from newsclean.stages.extract import parse_html
 
+if TYPE_CHECKING:
+    from dateparser import DateDataParser
+
 #: Confidence by how htmldate found the date (measured: markup/meta/URL ~0.87-0.92
 #: exact; extensive text search only ~0.65-0.68).
 MARKUP_CONFIDENCE = 0.9
-#: A date printed by the headline (measured on the dev pages: right ~0.95 of the time,
-#: and right in 16 of the 18 pages where it disagrees with htmldate's markup date).
+#: A date printed by the headline (dev pages with a gold date: 212 of 223 right; of the
+#: answers it changed against htmldate's markup date, 18 became right and 2 wrong).
 HEADLINE_CONFIDENCE = 0.9
-#: The same in a text dump, where the headline is found by the title's echo (~0.89 right).
+#: The same in a text dump, where the headline is found by the title's echo (dev dumps
+#: with a gold date that only this rule dated: 73 of 82 right).
 TEXT_HEADLINE_CONFIDENCE = 0.85
 TEXT_SEARCH_CONFIDENCE = 0.65
 #: A day or month htmldate may have filled in with 01 and the page never states.
@@ -252,7 +256,7 @@ class DateStage(Stage):
                 prefix = date_prefix(removal.get("text") or "")
                 if prefix is not None:
                     return date_record(prefix.value, prefix.precision, "published", "text:prefix", 0.85, prefix.raw)
-        # a byline date by the article's headline (dev dumps: 103 of 116 such answers right)
+        # a byline date under the article's headline (see TEXT_HEADLINE_CONFIDENCE)
         shown = headline_date(headline_zone(raw_text, item.get("title")))
         if shown is not None:
             return date_record(shown.value, "day", "published", "text:headline", TEXT_HEADLINE_CONFIDENCE, shown.raw)

@@ -193,7 +193,7 @@ class HeadlineZone:
 
     after: int = 6  # texts after the headline: byline, date, lead
     before: int = 2  # texts before it: a kicker or a date above the headline
-    max_chars: int = 200  # longer texts are running prose, not a byline
+    max_chars: int = 200  # texts are cut to this: running prose, never a byline, beyond it
 
     def lines(self, tree: HtmlElement) -> list[str]:
         """The texts nearest the headline, those after it first; [] without an ``<h1>``."""
