@@ -89,10 +89,30 @@ def open_output(path: str) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def run_clean(args: argparse.Namespace) -> int:
-    # Imported here so `newsclean --help` stays fast.
+class _NoProgress:
+    """What run_clean needs of a tqdm bar, for runs that show none (tqdm's import is ~20 ms)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(show: bool) -> Any:
+    """A tqdm bar on stderr when ``show``, else a stand-in that does nothing."""
+    if not show:
+        return _NoProgress()
     from tqdm import tqdm
 
+    # No tqdm monitor thread: with only one thread the batch runner can fork its
+    # workers from this process (see batch/runner.py); the bar still updates.
+    tqdm.monitor_interval = 0
+    return tqdm(unit="doc", file=sys.stderr, desc="newsclean")
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    # Imported here so `newsclean --help` stays fast.
     from newsclean.batch.feeder import STDIN, Feeder
     from newsclean.batch.runner import LOG_FORMAT, BatchRunner
     from newsclean.batch.summary import Summary
@@ -121,11 +141,8 @@ def run_clean(args: argparse.Namespace) -> int:
         runner = BatchRunner(overrides, jobs=args.jobs, log_level=log_level)
     except Exception as exc:  # a --set that names a missing stage class, a broken setting
         raise UsageError(f"cannot build the stage chain: {type(exc).__name__}: {exc}") from exc
-    summary = Summary()
-    # No tqdm monitor thread: with only one thread the batch runner can fork its
-    # workers from this process (see batch/runner.py); the bar still updates.
-    tqdm.monitor_interval = 0
-    progress = tqdm(disable=args.quiet or not sys.stderr.isatty(), unit="doc", file=sys.stderr, desc="newsclean")
+    summary = Summary(count_removed=not args.quiet)
+    progress = progress_bar(show=not args.quiet and sys.stderr.isatty())
     with open_output(args.output) as out:
         exporter = make_exporter(fmt, out, explain=explain)
         exporter.start_exporting()

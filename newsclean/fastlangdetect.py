@@ -18,7 +18,11 @@ floats), and only changes how the work is done:
   every-fifth-step convergence checks.
 
 langdetect's profiles (55 JSON files, ~0.2 s to load) are read through the derived-data
-cache (newsclean/derived_cache.py, ~0.06 s), keyed by the profile files and this module.
+cache (newsclean/derived_cache.py), keyed by the profile files and this module, packed:
+an n-gram -> row index and one table of doubles. A vector becomes a tuple the first time
+a text uses its n-gram (ProfileVectors): ~0.03 s to load instead of ~0.13 s for 88k
+ready-made tuples, which every process also paid again to free them at exit, while a
+run touches a small part of them (a page in 8 reaches langdetect at all).
 
 tests/test_language.py checks the equivalence against langdetect's own Detector.
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import random
 import re
+import struct
 from functools import lru_cache
 from itertools import chain, compress
 from operator import add
@@ -37,7 +42,7 @@ from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
-from newsclean.derived_cache import cached, files_in, gc_paused, shared_tuples
+from newsclean.derived_cache import cached, files_in, gc_paused
 
 _LATIN_RE = re.compile("[A-z]")  # langdetect's own 'A' <= ch <= 'z' (includes [\]^_`)
 # cleaning_text compares unicode_block() (an int) with a block *name*, so in practice every
@@ -52,12 +57,41 @@ class Guess(NamedTuple):
     prob: float
 
 
+class ProfileVectors(dict):
+    """n-gram -> its probability in each language, in langlist order (langdetect's list as a
+    tuple), or None for an n-gram in no profile; unpacked from the packed table on first use.
+
+    Read it with ``vectors[ngram]`` (``get`` sees only what is unpacked already). What was
+    looked up stays (None too: a miss costs a Python call once, not on every window);
+    past ``max_cached`` entries the cache starts over, so memory stays flat on long runs.
+    """
+
+    max_cached = 200_000
+
+    def __init__(self, index: dict[str, int], table: bytes, size: int) -> None:
+        super().__init__()
+        self.index, self.table = index, table
+        self._row = struct.Struct(f"<{size}d")
+
+    def __missing__(self, ngram: str) -> tuple[float, ...] | None:
+        if len(self) >= self.max_cached:
+            self.clear()
+        row = self.index.get(ngram)
+        self[ngram] = vector = None if row is None else self._row.unpack_from(self.table, row * self._row.size)
+        return vector
+
+
 class Profiles(NamedTuple):
-    """langdetect's profiles as its DetectorFactory holds them."""
+    """langdetect's profiles: its language list and the n-gram vectors (packed, see ProfileVectors)."""
 
     langlist: list[str]
-    #: n-gram -> its probability in each language, in langlist order (langdetect's lists as tuples)
-    vectors: dict[str, tuple[float, ...]]
+    #: n-gram -> row of ``table``
+    index: dict[str, int]
+    #: every distinct vector once, as little-endian doubles, ``len(langlist)`` per row
+    table: bytes
+
+    def vectors(self) -> ProfileVectors:
+        return ProfileVectors(self.index, self.table, len(self.langlist))
 
 
 def profile_sources() -> list[Path]:
@@ -65,16 +99,17 @@ def profile_sources() -> list[Path]:
     return [*files_in(detector_factory.PROFILES_DIRECTORY), Path(__file__)]
 
 
-def build_profiles() -> tuple[list[str], dict[str, tuple[float, ...]]]:
-    """langdetect's own loading, as detect() does it (what langdetect_profiles() caches).
-
-    Vectors become tuples, equal ones one object (~53k distinct of ~88k): see
-    derived_cache.shared_tuples (whole start-up + exit ~0.1 s less CPU than with lists).
-    """
+def build_profiles() -> tuple[list[str], dict[str, int], bytes]:
+    """langdetect's own loading, as detect() does it, packed (what langdetect_profiles() caches):
+    (langlist, n-gram -> row, the distinct vectors' doubles; ~53k rows for ~88k n-grams)."""
     factory = detector_factory.DetectorFactory()
     with gc_paused():
         factory.load_profile(detector_factory.PROFILES_DIRECTORY)
-        return factory.langlist, shared_tuples(factory.word_lang_prob_map)
+        rows: dict[tuple[float, ...], int] = {}
+        index = {ngram: rows.setdefault(tuple(vector), len(rows)) for ngram, vector in factory.word_lang_prob_map.items()}
+    size = len(factory.langlist)
+    table = struct.pack(f"<{len(rows) * size}d", *chain.from_iterable(rows))  # doubles round-trip exactly
+    return factory.langlist, index, table
 
 
 @lru_cache(maxsize=1)
@@ -106,9 +141,9 @@ class NgramDetector:
         if profiles is None:
             profiles = langdetect_profiles()
         self.langlist: list[str] = profiles.langlist
-        self.profiles: dict[str, tuple[float, ...]] = profiles.vectors
+        self.profiles = profiles.vectors()
         factory = detector_factory.DetectorFactory()  # a factory like detect()'s, over these profiles
-        factory.langlist, factory.word_lang_prob_map = profiles.langlist, profiles.vectors
+        factory.langlist, factory.word_lang_prob_map = profiles.langlist, self.profiles
         self.seed = factory.seed  # DetectorFactory.seed, as detect() reads it
         self.max_text_length = Detector(factory).max_text_length
         self._table = _NormalisedChars()
@@ -139,8 +174,8 @@ class NgramDetector:
             windows = compress(zip(unigrams, bigrams[1:], trigrams), keep)
         else:
             windows = zip(unigrams, bigrams[1:], trigrams)  # streamed: no per-window containers
-        get = self.profiles.get
-        return list(filter(None, map(get, chain(head, chain.from_iterable(windows)))))
+        vector = self.profiles.__getitem__  # unpacks on first sight (not .get)
+        return list(filter(None, map(vector, chain(head, chain.from_iterable(windows)))))
 
     # --- the seeded random walk --------------------------------------------------------
 

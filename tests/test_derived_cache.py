@@ -58,8 +58,20 @@ def test_profiles_are_langdetects_own_bit_for_bit():
     reference = detector_factory._factory
     profiles = langdetect_profiles()
     assert profiles.langlist == reference.langlist
+    assert profiles.index.keys() == reference.word_lang_prob_map.keys()
+    vectors = profiles.vectors()
     # float == float is exact: the very same doubles, in the same language order
-    assert profiles.vectors == {ngram: tuple(vector) for ngram, vector in reference.word_lang_prob_map.items()}
+    assert all(vectors[ngram] == tuple(vector) for ngram, vector in reference.word_lang_prob_map.items())
+    assert vectors["no such n-gram"] is None
+
+
+def test_profile_vectors_cache_starts_over_past_its_bound(monkeypatch):
+    vectors = langdetect_profiles().vectors()
+    monkeypatch.setattr(vectors, "max_cached", 3)
+    grams = list(langdetect_profiles().index)[:5]
+    first = [vectors[gram] for gram in grams]
+    assert len(vectors) <= 3  # bounded, whatever a long run looks up
+    assert [vectors[gram] for gram in grams] == first  # unpacked again, the same values
 
 
 @pytest.mark.parametrize("text", [

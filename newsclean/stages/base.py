@@ -12,7 +12,7 @@ with ``runs_on_error`` (the record stage, which must still shape the record).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, MutableMapping
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -20,6 +20,10 @@ from scrapy.settings import BaseSettings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+#: What a stage reads and writes: the item itself when it is a plain dict (what every
+#: entry point builds), else an ItemAdapter over it (a Scrapy Item, a dataclass...).
+Fields = MutableMapping[str, Any]
 
 
 class Stage:
@@ -49,7 +53,9 @@ class Stage:
         return stage
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
+        # A dict is its own adapter: ItemAdapter's per-access indirection costs every
+        # stage a few microseconds per field, on every document.
+        adapter = item if type(item) is dict else ItemAdapter(item)
         if adapter.get("error") and not self.runs_on_error:
             return item
         try:
@@ -62,7 +68,7 @@ class Stage:
         self._publish_stats()
         return item
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         raise NotImplementedError
 
     def _publish_stats(self) -> None:

@@ -1,10 +1,9 @@
 """clean: remove boilerplate from the body with the rule packs and structural detectors."""
 from __future__ import annotations
 
-from itemadapter import ItemAdapter
 
 from newsclean.boilerplate.engine import Cleaner
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 
 
 class CleanStage(Stage):
@@ -14,7 +13,7 @@ class CleanStage(Stage):
         super().__init__(settings)
         self.cleaner = Cleaner.from_settings(settings)
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         result = self.cleaner.clean(item.get("body") or "", input_kind=item["input_kind"])
         item["body"] = result.text
         item["removed"] = list(item.get("removed") or []) + result.removed

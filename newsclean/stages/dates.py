@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import htmldate.extractors as htmldate_extractors
 from htmldate import find_date
-from itemadapter import ItemAdapter
 
 from newsclean.datetext import MONTHS, date_prefix, find_header_dates, headline_date, headline_zone
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 from newsclean.stages.extract import parse_html
 
 if TYPE_CHECKING:
@@ -222,7 +221,7 @@ class DateStage(Stage):
             extensive=settings.getbool("NEWSCLEAN_DATE_EXTENSIVE", False),
         )
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         if item.get("input_kind") == "html":
             found = self.html_dates.find(
                 item.get("html") or "",
@@ -238,7 +237,7 @@ class DateStage(Stage):
         item["date"] = found
         self.stats[f"source/{found['source'] if found else 'none'}"] += 1
 
-    def _text_date(self, item: ItemAdapter) -> dict | None:
+    def _text_date(self, item: Fields) -> dict | None:
         raw_text = item.get("raw_text") or ""
         for candidate in find_header_dates(raw_text, item.get("title")):
             if candidate.kind == "page":

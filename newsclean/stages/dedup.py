@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newsclean.record import record_id
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 from newsclean.state import CrawlState, content_hash
 
 logger = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class DedupStage(Stage):
             self._state = CrawlState(self.state_path)
         return self._state
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         body = item.get("body") or ""
         if not body.strip():
             return
@@ -51,7 +50,7 @@ class DedupStage(Stage):
         if self.state is not None:
             self._check_state(item)
 
-    def _check_state(self, item: ItemAdapter) -> None:
+    def _check_state(self, item: Fields) -> None:
         hints: dict[str, Any] = item.get("hints") or {}
         urls = [item.get("url") or item.get("source"), hints.get("canonical")]
         verdict = self.state.check_and_remember(

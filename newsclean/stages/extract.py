@@ -31,7 +31,6 @@ from typing import Any
 
 import trafilatura
 from htmldate import find_date
-from itemadapter import ItemAdapter
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, fromstring
 from trafilatura import metadata as tm
@@ -39,7 +38,7 @@ from trafilatura import utils as trafilatura_utils
 from trafilatura.utils import load_html
 
 from newsclean.datetext import headline_date
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 
 # Keywords for trafilatura.bare_extraction; NEWSCLEAN_EXTRACT_OPTIONS overrides them.
 DEFAULT_OPTIONS: dict[str, Any] = {"fast": True}
@@ -317,7 +316,7 @@ class ExtractStage(Stage):
             author_search=settings.getbool("NEWSCLEAN_AUTHOR_SEARCH", False),
         )
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         if item["input_kind"] == "text":
             raw = item.get("raw_text") or ""
             item["chars_in"] = len(raw)
@@ -353,7 +352,7 @@ class ExtractStage(Stage):
         item["body"] = self._drop_title_line(item, text, meta["title"])
         item["meta"] = meta
 
-    def _drop_title_line(self, item: ItemAdapter, text: str, title: str | None) -> str:
+    def _drop_title_line(self, item: Fields, text: str, title: str | None) -> str:
         lines = text.splitlines()
         index = self.title_filter.find(lines, title)
         if index is None or not any(line.strip() for i, line in enumerate(lines) if i != index):

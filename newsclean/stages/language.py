@@ -31,14 +31,13 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
-from itemadapter import ItemAdapter
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from newsclean.datetext import date_line
 from newsclean.derived_cache import cached, gc_paused, shared_tuples
 from newsclean.fastlangdetect import NgramDetector
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 from newsclean.stoplists import stoplist_sources, word_languages
 
 # Deterministic answers: langdetect samples n-grams at random.
@@ -242,7 +241,7 @@ class LanguageStage(Stage):
         _detector()
         _stopword_languages()
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         result = detect_language(
             item.get("body") or "",
             quick_chars=self.quick_chars,

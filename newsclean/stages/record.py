@@ -1,10 +1,9 @@
 """record: the working item becomes the article record (newsclean/record.py)."""
 from __future__ import annotations
 
-from itemadapter import ItemAdapter
 
 from newsclean.record import RECORD_FIELDS, record_id
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 
 
 def paragraphs_to_text(body: str) -> str:
@@ -16,7 +15,7 @@ class RecordStage(Stage):
     name = "record"
     runs_on_error = True
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         meta = item.get("meta") or {}
         text = "" if item.get("error") else paragraphs_to_text(item.get("body") or "")
         record = {

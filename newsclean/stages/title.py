@@ -8,10 +8,9 @@ headline twice: once as the heading, once as an image title).
 """
 from __future__ import annotations
 
-from itemadapter import ItemAdapter
 
 from newsclean.boilerplate.structure import headline_without_site, leading_title, same_title
-from newsclean.stages.base import Stage
+from newsclean.stages.base import Fields, Stage
 
 #: Repeats of the title are looked for among this many leading body lines: a dump
 #: repeats its headline further down (image title); extracted HTML only at the top.
@@ -21,7 +20,7 @@ REPEAT_WINDOW = {"text": 12, "html": 3}
 class TitleStage(Stage):
     name = "title"
 
-    def process(self, item: ItemAdapter) -> None:
+    def process(self, item: Fields) -> None:
         lines = [line for line in (item.get("body") or "").splitlines() if line.strip()]
         hint = (item.get("hints") or {}).get("title")
         if item.get("input_kind") == "text":
@@ -41,7 +40,7 @@ class TitleStage(Stage):
         item["title"] = title or None
         item["body"] = "\n".join(lines)
 
-    def _drop_repeats(self, lines: list[str], title: str, item: ItemAdapter, window: int) -> list[str]:
+    def _drop_repeats(self, lines: list[str], title: str, item: Fields, window: int) -> list[str]:
         kept = []
         removed = list(item.get("removed") or [])
         for index, line in enumerate(lines):
