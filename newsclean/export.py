@@ -52,7 +52,9 @@ class _ExplainMixin:
 
 class JsonLinesRecordExporter(_ExplainMixin, JsonLinesItemExporter):
     def __init__(self, file: IO[bytes], *, explain: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("fields_to_export", record_fields(explain))
+        # Scrapy's feed exports pass fields_to_export=None when FEED_EXPORT_FIELDS is unset.
+        if kwargs.get("fields_to_export") is None:
+            kwargs["fields_to_export"] = record_fields(explain)
         kwargs.setdefault("ensure_ascii", False)
         super().__init__(file, **kwargs)
 

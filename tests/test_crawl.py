@@ -83,6 +83,7 @@ def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_cr
     assert set(site_crawl.by_path) == {RADA, POCIAGI, FESTIWAL, STARY, HARBOUR, LIBRARY, TRAINS}
     assert all(r["error"] is None for r in site_crawl.records)
     assert all(r["input_kind"] == "html" for r in site_crawl.records)
+    assert all("removed" not in r for r in site_crawl.records)  # NEWSCLEAN_EXPLAIN is off
     # disallowed by robots.txt: never even requested
     assert "/private/secret.html" not in site_server.paths_requested()
     # off-domain redirect: dropped before fetching, with a logged reason

@@ -8,7 +8,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean.export import format_for_path, make_exporter
+from newsclean.export import JsonLinesRecordExporter, format_for_path, make_exporter
 
 
 def record(n: int, *, dated: bool = True) -> dict:
@@ -49,6 +49,24 @@ def test_jsonl_round_trip(explain: bool) -> None:
     assert back == expected
     assert list(back[0]) == list(expected[0])  # field order of the record
     assert "zażółć" in lines[0]  # written as UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_jsonl_as_scrapy_feed_exports_build_it(explain: bool) -> None:
+    # FeedExporter passes fields_to_export=None when FEED_EXPORT_FIELDS is unset: `removed`
+    # must still follow NEWSCLEAN_EXPLAIN, and the record's field order stay.
+    buffer = io.BytesIO()
+    exporter = JsonLinesRecordExporter(buffer, fields_to_export=None, encoding="utf-8", explain=explain)
+    exporter.export_item(record(1))
+    back = json.loads(buffer.getvalue())
+    assert ("removed" in back) is explain
+    assert list(back) == [k for k in record(1) if explain or k != "removed"]
+
+
+def test_jsonl_keeps_fields_a_user_chose() -> None:
+    buffer = io.BytesIO()
+    JsonLinesRecordExporter(buffer, fields_to_export=["url", "title"]).export_item(record(1))
+    assert json.loads(buffer.getvalue()) == {"url": "https://example.org/1", "title": "Tytuł 1"}
 
 
 @pytest.mark.parametrize("explain", [False, True])
