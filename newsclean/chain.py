@@ -90,18 +90,21 @@ class Chain:
     def stats(self) -> dict[str, dict[str, int]]:
         return {stage.name: dict(stage.stats) for stage in self.stages if stage.stats}
 
-    def warm_up(self) -> None:
-        """Run a small HTML page and a small text dump through the stages, then forget them.
+    def warm_up(self, kinds: Iterable[str] = ("html", "text")) -> None:
+        """Run a small HTML page and/or a small text dump through the stages, then forget them.
 
         Stop lists, language profiles, compiled rules and date patterns load on
         first use; a process that forks workers warms them once so that every
         worker inherits them instead of loading them again on its first document.
+        ``kinds``: the input kinds the workers will see (a crawl sees only HTML: the
+        dump's block model would be loaded for nothing).
         """
-        for item in (
-            new_item(source="warm-up.html", input_kind="html", html=WARM_UP_PAGE, url="http://localhost/warm-up"),
-            new_item(source="warm-up.txt", input_kind="text", raw_text=WARM_UP_TEXT),
-        ):
-            self.run(item)
+        samples = {
+            "html": new_item(source="warm-up.html", input_kind="html", html=WARM_UP_PAGE, url="http://localhost/warm-up"),
+            "text": new_item(source="warm-up.txt", input_kind="text", raw_text=WARM_UP_TEXT),
+        }
+        for kind in kinds:
+            self.run(samples[kind])
         self.dropped = 0
         for stage in self.stages:
             stage.stats.clear()
