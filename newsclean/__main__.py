@@ -1,7 +1,5 @@
 """``python -m newsclean clean PATH... -o OUT``."""
-import sys
-
-from newsclean.cli import main
+from newsclean.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
