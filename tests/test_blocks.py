@@ -218,7 +218,85 @@ def test_fast_scoring_path_gives_the_public_functions_numbers():
         stop = stoplist_for(None, body, tokens)
         features = _line_features(body, stop, tokens)
         rows = line_features(body, stop)
-        assert [list(row) for row in features.rows] == rows
-        fast, public = model._score_features(features), model.score_rows(rows)
-        assert (fast.first, fast.final) == (public.first, public.final)
-        assert [list(row) for row in fast.context] == public.context == context_features(rows, public.first)
+        assert features.matrix.T.tolist() == rows
+        (first, context, final), public = model._score_matrix(features.matrix), model.score_rows(rows)
+        assert (first.tolist(), final.tolist()) == (public.first, public.final)
+        assert context.T.tolist() == public.context == context_features(rows, public.first)
+
+
+def test_ascii_lines_split_into_the_word_regex_words():
+    import random
+    import re
+
+    from newsclean.boilerplate.blocks import Tokens
+
+    every_ascii = "".join(map(chr, range(1, 128)))
+    rng = random.Random(7)
+    lines = [every_ascii, every_ascii[::-1], "a_b c-d 1.5 x's", "  Hello,World!  ", "___", "-- --", ""]
+    lines += ["".join(rng.choice(every_ascii) for _ in range(rng.randrange(1, 40))) for _ in range(500)]
+    tokens = Tokens(lines)
+    assert tokens.words == [re.findall(r"\w+", line.strip().lower()) for line in lines]
+
+
+def test_window_means_are_the_plain_clipped_means():
+    import numpy as np
+
+    from newsclean.boilerplate.blocks import _prefix_sums, _window_means
+
+    def plain(values: list[float], radius: int) -> list[float]:
+        # the trained model's arithmetic: prefix sums; full windows times the reciprocal
+        n, width = len(values), 2 * radius + 1
+        prefix = [0.0]
+        for value in values:
+            prefix.append(prefix[-1] + value)
+        out = []
+        for i in range(n):
+            hi, lo = min(n, i + radius + 1), max(0, i - radius)
+            out.append((prefix[hi] - prefix[lo]) * (1.0 / width) if n > width and hi - lo == width
+                       else (prefix[hi] - prefix[lo]) / (hi - lo))
+        return out
+
+    rng = np.random.default_rng(3)
+    for n in range(0, 30):
+        values = rng.random(n)
+        for radius in (1, 2, 4, 8):
+            assert _window_means(_prefix_sums(values), radius).tolist() == plain(values.tolist(), radius), (n, radius)
+
+
+def test_distance_and_log1p_helpers_are_exact():
+    import math
+
+    import numpy as np
+
+    from newsclean.boilerplate.blocks import _distance_to, _log1p_counts
+
+    counts = np.array([0, 1, 7, 4095, 4096, 123456])
+    assert _log1p_counts(counts).tolist() == [math.log1p(k) for k in counts.tolist()]
+    assert _log1p_counts(counts[:4], 4095).tolist() == [math.log1p(k) for k in counts[:4].tolist()]
+    rng = np.random.default_rng(5)
+    for n in range(0, 25):
+        flags = rng.random(n) < 0.2
+        marked = np.flatnonzero(flags).tolist()
+        expected = [math.log1p(min([abs(i - j) for j in marked], default=n)) for i in range(n)]
+        assert _distance_to(flags).tolist() == expected
+
+
+def test_stoplist_choice_is_the_plain_count():
+    from collections import Counter
+
+    from newsclean.boilerplate.blocks import _best_stoplist, _word_languages
+
+    def plain(counts: Counter) -> str | None:
+        scores: dict[str, int] = {}
+        for word, count in counts.items():
+            for language in _word_languages().get(word, ()):
+                scores[language] = scores.get(language, 0) + count
+        return max(sorted(scores), key=scores.__getitem__) if scores else None
+
+    samples = [
+        "the council said that it was the only way", "der Stadtrat hat am Dienstag den Haushalt beschlossen",
+        "a", "zzzz qqqq", "", "de la et le est", "i w z na do", "и в не на что",
+    ]
+    for text in samples + [line for path in SEEDS for line in _seed(path)[0][:40]]:
+        counts = Counter(text.lower().split())
+        assert _best_stoplist(counts) == plain(counts), text

@@ -24,23 +24,29 @@ the main region), ``block:short-line``, ``block:low-text-density`` (the line its
 scores low), ``block:context`` (the line looks fine, its surroundings do not).
 
 No feature names a site or page; the only language data are jusText's stop lists.
-Pure Python, deterministic; the model and stop lists load once on first use.
+Deterministic. Written for speed (a dump has ~175 lines; the text chain budgets well under
+a millisecond for all of this): the strings are read by C-level calls over all lines or all
+words at once (regexes, map, Counter), the numbers are numpy columns. numpy, the model and
+the stop lists load on first use: importing this module (the HTML chain does, via the
+cleaner) stays cheap.
 """
 from __future__ import annotations
 
 import json
 import math
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import mul
+from itertools import chain, compress, repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from newsclean.stoplists import word_languages
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("models") / "dump_lines.json"
 
@@ -87,9 +93,13 @@ def detect_stoplist_language(lines: Sequence[str], max_words: int = 400) -> str 
 
 def _top_word_counts(lines: Sequence[str], words_at: Callable[[int], list[str]], max_words: int = 400) -> Counter[str]:
     """Counts of the lower-cased words of the longest lines, up to about ``max_words`` words."""
+    import numpy as np
+
     counts: Counter[str] = Counter()
     seen = 0
-    for i in sorted(range(len(lines)), key=[len(line) for line in lines].__getitem__, reverse=True)[:12]:
+    # longest first, ties in page order (a stable sort of the negated lengths)
+    lengths = np.fromiter(map(len, lines), np.intp, len(lines))
+    for i in np.argsort(-lengths, kind="stable")[:12].tolist():
         words = words_at(i)
         counts.update(words)
         seen += len(words)
@@ -98,18 +108,40 @@ def _top_word_counts(lines: Sequence[str], words_at: Callable[[int], list[str]],
     return counts
 
 
+class _LanguageTable:
+    """The word → stop lists index as a 0/1 matrix: a row per distinct tuple of list names
+    (row 0: no list), a column per list name in sorted order, and each word's row. A
+    page's list scores are then one product."""
+
+    def __init__(self, index: dict[str, tuple[str, ...]]) -> None:
+        import numpy as np
+
+        tuples = list({id(names): names for names in index.values()}.values())  # the index shares equal tuples
+        row_of = {id(names): k for k, names in enumerate(tuples, 1)}
+        self.row = dict(zip(index, map(row_of.__getitem__, map(id, index.values()))))
+        self.names = sorted({name for names in tuples for name in names})
+        column = {name: k for k, name in enumerate(self.names)}
+        self.matrix = np.zeros((len(tuples) + 1, len(self.names)))
+        self.matrix[
+            [k for k, names in enumerate(tuples, 1) for _ in names],
+            [column[name] for names in tuples for name in names],
+        ] = 1.0
+
+
+@lru_cache(maxsize=1)
+def _language_table() -> _LanguageTable:
+    return _LanguageTable(_word_languages())
+
+
 def _best_stoplist(counts: Counter[str]) -> str | None:
-    index = _word_languages()
-    get = index.get
-    scores: dict[str, int] = {}
-    for word, count in counts.items():
-        langs = get(word)
-        if langs:
-            for lang in langs:
-                scores[lang] = scores.get(lang, 0) + count
-    if not scores:
-        return None
-    return max(sorted(scores), key=scores.__getitem__)
+    """The list with the most word hits (ties: the first name in sorted order)."""
+    import numpy as np
+
+    table = _language_table()
+    rows = list(map(table.row.get, counts, repeat(0)))
+    scores = np.fromiter(counts.values(), float, len(counts)) @ table.matrix[rows]  # integer sums: exact
+    best = int(scores.argmax())
+    return table.names[best] if scores[best] > 0 else None
 
 
 def stoplist_for(language: str | None, lines: Sequence[str], tokens: "Tokens | None" = None) -> frozenset[str]:
@@ -146,40 +178,78 @@ CONTEXT_FEATURES = (
     "in_region", "region_dist", "short8", "log_words_sq", "logit1_x_short", "sandwich3", "win8_p", "sure_dist",
 )
 _AT = {name: k for k, name in enumerate(LINE_FEATURES)}
-_LOG1P = [math.log1p(k) for k in range(4096)]  # log1p of small counts, looked up
+_REGION_AT = CONTEXT_FEATURES.index("in_region")
+_LOG1P_TABLE_SIZE = 4096  # log1p of counts below this: looked up
+_FIRST_CHAR, _LAST_CHAR = itemgetter(slice(None, 1)), itemgetter(slice(-1, None))
 
 
-def _log1p_count(k: int) -> float:
-    return _LOG1P[k] if k < 4096 else math.log1p(k)
+@lru_cache(maxsize=1)
+def _log1p_table() -> np.ndarray:
+    import numpy as np
+
+    return np.fromiter(map(math.log1p, range(_LOG1P_TABLE_SIZE)), float, _LOG1P_TABLE_SIZE)
 
 
-def _window_means(values: list[float], radius: int, prefix: list[float] | None = None) -> list[float]:
-    """Mean of values[i-radius .. i+radius] (clipped at the ends), via prefix sums
-    (``prefix``: _prefix_sums(values), when the caller has them for another radius)."""
-    n = len(values)
-    prefix = prefix or _prefix_sums(values)
+def _log1p_counts(counts: np.ndarray, bound: int | None = None) -> np.ndarray:
+    """log1p of non-negative integer counts, the floats math.log1p gives (numpy's log1p
+    can differ in the last bit): looked up below 4096. ``bound``: a known upper bound."""
+    import numpy as np
+
+    if bound is None:
+        bound = int(counts.max()) if counts.size else 0
+    if bound >= _LOG1P_TABLE_SIZE:
+        return np.fromiter(map(math.log1p, counts.ravel().tolist()), float, counts.size).reshape(counts.shape)
+    return _log1p_table()[counts]
+
+
+def _prefix_sums(values: np.ndarray) -> np.ndarray:
+    """0.0, then the running sums (added in order, as a Python loop would)."""
+    import numpy as np
+
+    sums = np.zeros(len(values) + 1)
+    sums[1:] = values
+    return np.add.accumulate(sums, out=sums)
+
+
+@lru_cache(maxsize=None)
+def _edge_widths(radius: int) -> np.ndarray:
+    """Widths of the clipped windows at the head: radius+1 .. 2*radius (the tail's, reversed)."""
+    import numpy as np
+
+    return np.arange(radius + 1, 2 * radius + 1, dtype=float)
+
+
+def _window_means(prefix: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of values[i-radius .. i+radius] (clipped at the ends), from ``prefix`` = _prefix_sums(values)."""
+    import numpy as np
+
+    n = len(prefix) - 1
     width = 2 * radius + 1
-    if n <= width:
-        return [(prefix[min(n, i + radius + 1)] - prefix[max(0, i - radius)]) / (min(n, i + radius + 1) - max(0, i - radius))
-                for i in range(n)]
-    inv = 1.0 / width
-    head = [prefix[i + radius + 1] / (i + radius + 1) for i in range(radius)]
-    middle = list(map(mul, map(operator.sub, prefix[width:], prefix), repeat(inv)))  # (hi - lo) * inv, in C
-    tail = [(prefix[n] - prefix[i - radius]) / (n - i + radius) for i in range(n - radius, n)]
-    return head + middle + tail
+    if n <= width:  # every window clipped
+        at = np.arange(n)
+        hi, lo = np.minimum(at + radius + 1, n), np.maximum(at - radius, 0)
+        return (prefix[hi] - prefix[lo]) / (hi - lo)
+    heads = _edge_widths(radius)
+    means = np.empty(n)
+    means[:radius] = prefix[radius + 1 : width] / heads
+    means[radius : n - radius] = (prefix[width:] - prefix[: n + 1 - width]) * (1.0 / width)
+    means[n - radius :] = (prefix[n] - prefix[n + 1 - width : n - radius]) / heads[::-1]
+    return means
 
 
-def _prefix_sums(values: list[float]) -> list[float]:
-    return [0.0, *accumulate(values)]
-
-
-def _mass_split(weights: list[float]) -> tuple[list[float], list[float]]:
+def _mass_split(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of the total weight strictly before / strictly after each index."""
-    total = sum(weights) or 1.0
-    inv = 1.0 / total
-    before = [(acc - w) * inv for acc, w in zip(accumulate(weights), weights)]
-    after = [x if x > 0.0 else 0.0 for x in [1.0 - b - w * inv for b, w in zip(before, weights)]]  # max(0.0, x)
+    import numpy as np
+
+    running = np.cumsum(weights)
+    inv = 1.0 / ((running[-1] if len(running) else 0.0) or 1.0)
+    before = (running - weights) * inv
+    after = np.maximum(1.0 - before - weights * inv, 0.0)
     return before, after
+
+
+# ASCII bytes that \w does not match, as spaces (other bytes unchanged)
+_ASCII_NON_WORD_AS_SPACE = bytes(32 if c < 128 and not (chr(c).isalnum() or c == 95) else c for c in range(256))
 
 
 class Tokens:
@@ -191,217 +261,227 @@ class Tokens:
     def __init__(self, lines: Sequence[str]) -> None:
         self.texts = [line.strip() for line in lines]
         self.keys = [text.lower() for text in self.texts]
-        self.words = list(map(_WORD_RE.findall, self.keys))
+        findall, spaces = _WORD_RE.findall, _ASCII_NON_WORD_AS_SPACE
+        # an ASCII line's words are its split() once its non-word bytes are spaces (faster than the regex)
+        self.words = [key.encode().translate(spaces).decode().split() if key.isascii() else findall(key)
+                      for key in self.keys]
 
 
 def line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | None = None) -> list[list[float]]:
     """Pass-1 features for each non-blank line, in LINE_FEATURES order."""
-    return list(map(list, _line_features(lines, stop, tokens).rows))
+    return _line_features(lines, stop, tokens).matrix.T.tolist()
 
 
 class _LineFeatures:
-    """line_features() as rows (tuples), with what the hot path reads again: word counts
-    (what the rows' log_words_sq encodes), their log1p, and three columns the context pass
-    needs (so nothing is decoded back from the rows)."""
+    """line_features() as a matrix (a row per feature, a column per line) and the lines'
+    word counts (what log_words_sq encodes; the structural rules read them)."""
 
-    __slots__ = ("rows", "words", "log_words", "log_chars", "short8", "log_words_sq")
+    __slots__ = ("matrix", "words")
 
-    def __init__(self, rows: list, words: list[int], log_words: list[float], log_chars: list[float],
-                 short8: list[float], log_words_sq: list[float]) -> None:
-        self.rows, self.words, self.log_words = rows, words, log_words
-        self.log_chars, self.short8, self.log_words_sq = log_chars, short8, log_words_sq
+    def __init__(self, matrix: np.ndarray, words: np.ndarray) -> None:
+        self.matrix, self.words = matrix, words
+
+
+_STOP, _TITLE = 1, 2  # word codes: in the stop list, among the headline's words
+_TERMINAL_END, _PERIOD_END = 1, 3  # line-end codes (a period is terminal too)
+_END_KIND = {**dict.fromkeys(_TERMINAL, _TERMINAL_END), ".": _PERIOD_END}
+
+
+@lru_cache(maxsize=128)
+def _stop_codes(stop: frozenset[str]) -> dict[str, int]:
+    return dict.fromkeys(stop, _STOP)
 
 
 def _line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | None = None) -> _LineFeatures:
     """The pass-1 features (see line_features).
 
-    Written for speed (the text chain budgets about a millisecond per dump): one word
-    regex per line (``tokens``, when the caller has them already), counts looked up,
-    each feature computed for all lines at once (comprehensions and map run in C), few
-    features. Features whose held-out gain was nil were dropped (comma counts,
-    separators, capitalised heads, blank-line structure, ...).
+    One word split per line (``tokens``, when the caller has them already); per-word flags
+    (stop word, headline word, digits) in one list over all words, summed per line; then
+    every feature as a numpy column. Features whose held-out gain was nil were dropped
+    (comma counts, separators, capitalised heads, blank-line structure, ...).
     """
+    import numpy as np
+
     n = len(lines)
     if n == 0:
-        return _LineFeatures([], [], [], [], [], [])
+        return _LineFeatures(np.empty((len(LINE_FEATURES), 0)), np.empty(0, np.intp))
     tokens = tokens or Tokens(lines)
     texts, keys, words_of = tokens.texts, tokens.keys, tokens.words
-    counts = Counter(keys)
+
+    # the words of all lines in one list; a line's words are flat[bounds[i]:bounds[i + 1]]
+    flat = list(chain.from_iterable(words_of))
+    raw_words = np.fromiter(map(len, words_of), np.intp, n)
+    bounds = np.zeros(n + 1, np.intp)
+    np.cumsum(raw_words, out=bounds[1:])
+
+    def per_line(word_flags: np.ndarray) -> np.ndarray:
+        sums = np.zeros(len(word_flags) + 1, np.intp)
+        np.cumsum(word_flags, out=sums[1:])
+        return sums[bounds[1:]] - sums[bounds[:-1]]
+
+    code = _stop_codes(stop).copy()
+    for word in set(words_of[0]):
+        code[word] = code.get(word, 0) | _TITLE
+    word_codes = np.frombuffer(bytes(map(code.get, flat, repeat(0))), np.uint8)
+    digit_words = per_line(np.frombuffer(bytes(map(str.isdigit, flat)), np.uint8))
     # lines sharing their last / first word with other short lines: "X says:", "Y commented
     # on", "Download ...": repeated templates of comment threads and teaser lists
-    firsts = [words[0] if words else "" for words in words_of]
-    lasts = [words[-1] if 0 < len(words) <= 12 else "" for words in words_of]
+    flat.append("")  # the first / last word of a line that has none (or, for last, too many)
+    none = len(flat) - 1
+    firsts = list(map(flat.__getitem__, np.where(raw_words > 0, bounds[:-1], none).tolist()))
+    lasts = list(map(flat.__getitem__, np.where((raw_words > 0) & (raw_words <= 12), bounds[1:] - 1, none).tolist()))
     first_counts, last_counts = Counter(firsts), Counter(lasts)
-    is_stop, is_title = stop.__contains__, set(words_of[0]).__contains__
-    table, log1p, isdigit = _LOG1P, math.log1p, str.isdigit
-    zeros = [0.0] * n
+    sharing = np.empty((2, n), np.intp)
+    sharing[0] = np.fromiter(map(first_counts.__getitem__, firsts), np.intp, n)
+    sharing[1] = np.fromiter(map(last_counts.__getitem__, lasts), np.intp, n)
+    sharing -= 1
+    same_first, same_last = _log1p_counts(sharing, n)
+    same_first[raw_words == 0] = 0.0
+    same_last[(raw_words == 0) | (raw_words > 12)] = 0.0
 
-    nws = list(map(len, words_of))
+    # integer counts per line: words, characters, stop words, sentence ends
+    counts = np.empty((4, n), np.intp)
+    nws, chars, nstops, sentences = counts
+    nws[:] = raw_words
     unspaced = _UNSPACED_RE.search
     for i in [i for i, text in enumerate(texts) if not text.isascii() and unspaced(text)]:
         nws[i] += len(_UNSPACED_RE.findall(texts[i])) // 2  # scripts without spaces: count characters
-    chars_l = list(map(len, texts))
-    nstops = [sum(map(is_stop, words)) for words in words_of]
-    sentences = list(map(len, map(_SENTENCE_END_RE.findall, texts)))
-    ends = [text[-1:] for text in texts]
-    log_words = [table[k] if k < 4096 else log1p(k) for k in nws]
-    stop_l = [s / k if k else 0.0 for s, k in zip(nstops, nws)]
-    term_l = list(map(_TERMINAL_VALUE.get, ends, repeat(0.0)))
-    echo_l = [
-        1.0 if i and k >= 3 and sum(map(is_title, words)) >= 0.8 * k else 0.0
-        for i, (words, k) in enumerate(zip(words_of, nws))
-    ]
-    good_l = [1.0 if k >= 12 and (t or c) else 0.0 for k, t, c in zip(nws, term_l, sentences)]
+    chars[:] = np.fromiter(map(len, texts), np.intp, n)
+    nstops[:] = per_line(word_codes & _STOP)
+    sentences[:] = np.fromiter(map(len, map(_SENTENCE_END_RE.findall, texts)), np.intp, n)
+    log_words, log_chars, log_stops, log_sentences = _log1p_counts(counts)
+    has_words = nws > 0
 
-    long_densities = sorted(d for d, w in zip(stop_l, log_words) if w >= _LOG1P[10])
-    ref = long_densities[int(0.8 * (len(long_densities) - 1))] if long_densities else 0.0
-    inv_ref = 1.0 / ref if ref > 0 else 0.0
-    rel = [d * inv_ref for d in stop_l]
-    mass_before, mass_after = _mass_split([g * c for g, c in zip(good_l, chars_l)])
-    inv_max_chars = 1.0 / (max(chars_l) or 1)
-    title_at = next((i for i, e in enumerate(echo_l) if e), n)
-    if title_at < n:
-        after_title = [0.0] * (title_at + 1) + [1.0] * (n - title_at - 1)
-        title_dist = [(i - title_at) / 50.0 for i in range(n)]
-        title_dist = [-1.0 if d < -1.0 else (1.0 if d > 1.0 else d) for d in title_dist]
+    end_kinds = np.frombuffer(bytes(map(_END_KIND.get, map(_LAST_CHAR, texts), repeat(0))), np.uint8)
+    terminal = (end_kinds & _TERMINAL_END).astype(float)
+    # "(" first: a one-character search is a fast scan, and most lines have none
+    copyright_ = [1.0 if "©" in text or ("(" in text and ("(c)" in text or "(C)" in text)) else 0.0 for text in texts]
+    key_counts = Counter(keys)
+    if len(key_counts) < n:
+        dup = (np.fromiter(map(key_counts.__getitem__, keys), np.intp, n) > 1) & has_words
     else:
-        after_title = title_dist = zeros
-    head_limit = 0.1 * n
-    heads = 0
-    while heads < n and heads < head_limit:
-        heads += 1
-    positions = [i / n for i in range(n)]
-    log_chars = list(map(log1p, chars_l))
-    log_words_sq = list(map(mul, log_words, log_words))
-    short8 = list(map(_SHORT8.get, nws, repeat(0.0)))
-    good_sums, word_sums = _prefix_sums(good_l), _prefix_sums(log_words)
+        dup = 0.0
+
+    stop_l = np.divide(nstops, nws, out=np.zeros(n), where=has_words)
+    echo = (per_line(word_codes >> 1) >= 0.8 * nws) & (nws >= 3)
+    echo[0] = False
+    good = (nws >= 12) & ((terminal > 0) | (sentences > 0))
+
+    long_densities = np.sort(stop_l[nws >= 10])
+    ref = long_densities[int(0.8 * (len(long_densities) - 1))] if len(long_densities) else 0.0
+    rel = stop_l * (1.0 / ref if ref > 0 else 0.0)
+    mass_before, mass_after = _mass_split(good * chars)
+    at = np.arange(n)
+    echoes = np.flatnonzero(echo)
+    if len(echoes):
+        title_at = int(echoes[0])
+        after_title = at > title_at
+        title_dist = np.minimum(np.maximum((at - title_at) / 50.0, -1.0), 1.0)
+    else:
+        after_title = title_dist = 0.0
+    positions = at / n
+    good_sums, word_sums = _prefix_sums(good), _prefix_sums(log_words)
 
     columns = (
-        repeat(1.0, n),
+        1.0,
         log_chars,
-        log_words_sq,
-        map(_SHORT3.get, nws, repeat(0.0)),
-        short8,
-        term_l,
-        map(_PERIOD_VALUE.get, ends, repeat(0.0)),
-        [1.0 if end.isalnum() else 0.0 for end in ends],
-        [table[k] if k < 4096 else log1p(k) for k in sentences],
-        [table[k] if k < 4096 else log1p(k) for k in nstops],
-        map(mul, stop_l, log_words),
+        log_words * log_words,
+        nws <= 3,
+        nws <= 8,
+        terminal,
+        end_kinds == _PERIOD_END,
+        np.frombuffer(bytes(map(str.isalnum, map(_LAST_CHAR, texts))), np.uint8),
+        log_sentences,
+        log_stops,
+        stop_l * log_words,
         rel,
-        map(mul, rel, log_words),
-        [sum(map(isdigit, words)) / k if k else 0.0 for words, k in zip(words_of, nws)],
-        [1.0 if text[:1].isupper() else 0.0 for text in texts],
-        [1.0 if ("©" in text or "(c)" in text or "(C)" in text) else 0.0 for text in texts],
-        [1.0 if k and counts[key] > 1 else 0.0 for k, key in zip(nws, keys)],
-        echo_l,
+        rel * log_words,
+        np.divide(digit_words, nws, out=np.zeros(n), where=has_words),
+        np.frombuffer(bytes(map(str.isupper, map(_FIRST_CHAR, texts))), np.uint8),
+        copyright_,
+        dup,
+        echo,
         after_title,
         title_dist,
-        [1.0] * heads + [0.0] * (n - heads),
-        [pos * (1.0 - pos) for pos in positions],
-        [c * inv_max_chars for c in chars_l],
+        at < 0.1 * n,
+        positions * (1.0 - positions),
+        chars * (1.0 / (int(chars.max()) or 1)),
         mass_before,
         mass_after,
-        [b if b < a else a for b, a in zip(mass_before, mass_after)],
-        _window_means(good_l, 1, good_sums),
-        _window_means(good_l, 4, good_sums),
-        _window_means(log_words, 1, word_sums),
-        _window_means(log_words, 4, word_sums),
-        _window_means(stop_l, 2),
-        _window_means(term_l, 2),
-        [_log1p_count(first_counts[w] - 1) if w else 0.0 for w in firsts] if n > len(table)
-        else [table[first_counts[w] - 1] if w else 0.0 for w in firsts],
-        [_log1p_count(last_counts[w] - 1) if w else 0.0 for w in lasts] if n > len(table)
-        else [table[last_counts[w] - 1] if w else 0.0 for w in lasts],
+        np.minimum(mass_before, mass_after),
+        _window_means(good_sums, 1),
+        _window_means(good_sums, 4),
+        _window_means(word_sums, 1),
+        _window_means(word_sums, 4),
+        _window_means(_prefix_sums(stop_l), 2),
+        _window_means(_prefix_sums(terminal), 2),
+        same_first,
+        same_last,
     )
-    return _LineFeatures(list(zip(*columns)), nws, log_words, log_chars, short8, log_words_sq)
+    matrix = np.empty((len(LINE_FEATURES), n))
+    for row, column in zip(matrix, columns):
+        row[:] = column
+    return _LineFeatures(matrix, nws)
 
 
-# Feature values looked up by map() (C speed) instead of per-line conditionals.
-_TERMINAL_VALUE = dict.fromkeys(_TERMINAL, 1.0)
-_PERIOD_VALUE = {".": 1.0}
-_SHORT3 = dict.fromkeys(range(4), 1.0)
-_SHORT8 = dict.fromkeys(range(9), 1.0)
+def _short_run_lengths(short: np.ndarray) -> np.ndarray:
+    """Length of the run of equal ``short`` flags each line sits in."""
+    import numpy as np
 
-
-def _short_runs(log_words: list[float], limit: float = math.log1p(6)) -> list[float]:
-    """log1p of the length of the run of short lines (≤ 6 words) each line belongs to (0 if long)."""
-    n = len(log_words)
-    out = [0.0] * n
-    i = 0
-    while i < n:
-        if log_words[i] > limit:
-            i += 1
-            continue
-        j = i
-        while j < n and log_words[j] <= limit:
-            j += 1
-        value = math.log1p(j - i)
-        for k in range(i, j):
-            out[k] = value
-        i = j
-    return out
+    starts = np.flatnonzero(short[1:] != short[:-1]) + 1
+    lengths = np.diff(np.concatenate(([0], starts, [len(short)])))
+    return np.repeat(lengths, lengths)
 
 
 def context_features(rows: list[list[float]], probs: list[float]) -> list[list[float]]:
-    """Pass-2 features from pass-1 probabilities, in CONTEXT_FEATURES order.
+    """Pass-2 features from pass-1 features and probabilities, in CONTEXT_FEATURES order."""
+    import numpy as np
 
-    Built column by column (list comprehensions and zip run in C): this is on the hot path.
-    """
-    at_chars, at_words, at_s8 = _AT["log_chars"], _AT["log_words_sq"], _AT["short8"]
-    return list(map(list, _context_rows(
-        [row[at_chars] for row in rows], [row[at_s8] for row in rows], [row[at_words] for row in rows], probs
-    )))
+    features = _as_matrix(rows, len(LINE_FEATURES))
+    return _context_matrix(features, np.asarray(probs, dtype=float)).T.tolist()
 
 
-def _context_rows(log_chars: list[float], short8: list[float], words: list[float], probs: list[float]) -> list:
-    """context_features() from the three pass-1 columns it reads, as rows (tuples)."""
+def _context_matrix(features: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """context_features() from the pass-1 feature matrix, as a matrix (a row per feature)."""
+    import numpy as np
+
     n = len(probs)
-    before, after = _mass_split([p * math.expm1(c) for p, c in zip(probs, log_chars)])
-    start, end = _best_region([(p - 0.5) * c for p, c in zip(probs, log_chars)])
-    pad = [0.0, 0.0, 0.0]
-    padded = pad + probs + pad
-    prev3 = list(map(max, padded[0:n], padded[1 : n + 1], padded[2 : n + 2]))
-    next3 = list(map(max, padded[4 : n + 4], padded[5 : n + 5], padded[6 : n + 6]))
-    log = math.log
-    clipped = [1e-4 if p < 1e-4 else (0.9999 if p > 0.9999 else p) for p in probs]
-    logits = [log(q / (1.0 - q)) for q in clipped]
-    inside = [1.0 if start <= i <= end else 0.0 for i in range(n)]
+    log_chars, short8 = features[_AT["log_chars"]], features[_AT["short8"]]
+    before, after = _mass_split(probs * np.expm1(log_chars))
+    start, end = _best_region(((probs - 0.5) * log_chars).tolist())
+    padded = np.zeros(n + 6)
+    padded[3 : n + 3] = probs
+    prev3 = np.maximum(np.maximum(padded[0:n], padded[1 : n + 1]), padded[2 : n + 2])
+    next3 = np.maximum(np.maximum(padded[4 : n + 4], padded[5 : n + 5]), padded[6 : n + 6])
+    clipped = np.minimum(np.maximum(probs, 1e-4), 0.9999)
+    logits = np.log(clipped / (1.0 - clipped))
+    at = np.arange(n)
+    inside = np.zeros(n)
+    inside[start : end + 1] = 1.0
     prob_sums = _prefix_sums(probs)
-    if n < len(_LOG1P):  # distances below n: looked up
-        table = _LOG1P
-        region_dist = [0.0 if start <= i <= end else table[start - i if i < start else i - end] for i in range(n)]
-    else:
-        region_dist = [0.0 if start <= i <= end else _log1p_count(start - i if i < start else i - end) for i in range(n)]
     columns = (
-        [1.0] * n, logits, _window_means(probs, 1, prob_sums), _window_means(probs, 4, prob_sums), prev3, next3, before, after,
-        inside, region_dist, short8, words, [lg * s for lg, s in zip(logits, short8)],
+        1.0, logits, _window_means(prob_sums, 1), _window_means(prob_sums, 4), prev3, next3,
+        before, after, inside,
+        _log1p_counts(np.maximum(np.maximum(start - at, at - end), 0), n),  # lines to the region (0 inside)
+        short8, features[_AT["log_words_sq"]], logits * short8,
         # a short line between article lines (subheading, list item) belongs to the article
-        list(map(min, prev3, next3)), _window_means(probs, 8, prob_sums), _distance_to([p >= 0.8 for p in probs]),
+        np.minimum(prev3, next3), _window_means(prob_sums, 8), _distance_to(probs >= 0.8),
     )
-    return list(zip(*columns))
+    matrix = np.empty((len(CONTEXT_FEATURES), n))
+    for row, column in zip(matrix, columns):
+        row[:] = column
+    return matrix
 
 
-def _distance_to(flags: list[bool]) -> list[float]:
+def _distance_to(flags: np.ndarray) -> np.ndarray:
     """log1p of the distance (in lines) to the nearest flagged line; log1p(n) if none."""
+    import numpy as np
+
     n = len(flags)
-    far = n
-    dist = [far] * n
-    last = -far
-    for i, f in enumerate(flags):
-        if f:
-            last = i
-        dist[i] = i - last
-    last = 2 * far
-    for i in range(n - 1, -1, -1):
-        if flags[i]:
-            last = i
-        if last - i < dist[i]:
-            dist[i] = last - i
-    if far < len(_LOG1P):
-        table = _LOG1P
-        return [table[d if d < far else far] for d in dist]
-    return [_log1p_count(min(d, far)) for d in dist]
+    at = np.arange(n)
+    last = np.maximum.accumulate(np.where(flags, at, -n))
+    following = np.minimum.accumulate(np.where(flags, at, 2 * n)[::-1])[::-1]
+    return _log1p_counts(np.minimum(np.minimum(at - last, following - at), n), n)
 
 
 def _best_region(scores: list[float]) -> tuple[int, int]:
@@ -420,15 +500,26 @@ def _best_region(scores: list[float]) -> tuple[int, int]:
 
 # --- model ----------------------------------------------------------------------------
 
+def _as_matrix(rows: list[list[float]], width: int) -> np.ndarray:
+    """Rows of features (a list per line) as a matrix with a row per feature, laid out as
+    the hot path's (C order), so that the products add in the same order: the same floats."""
+    import numpy as np
+
+    return np.ascontiguousarray(np.array(rows, dtype=float).reshape(len(rows), width).T)
+
+
 class LinearModel:
     """Standardise, dot with weights, logistic. Stored as JSON lists."""
 
     def __init__(self, names: Sequence[str], mean: list[float], scale: list[float], weights: list[float]) -> None:
+        import numpy as np
+
         self.names = tuple(names)
         self.mean, self.scale, self.weights = mean, scale, weights
         # fold the standardisation into the weights: z = bias + sum(x * w / s)
-        self._w = [w / s for w, s in zip(weights, scale)]
-        self._bias = -sum(m * w for m, w in zip(mean, self._w))
+        folded = [w / s for w, s in zip(weights, scale)]
+        self._w = np.array(folded)
+        self._bias = -sum(m * w for m, w in zip(mean, folded))
 
     @classmethod
     def from_dict(cls, data: dict) -> "LinearModel":
@@ -438,12 +529,14 @@ class LinearModel:
         return {"features": list(self.names), "mean": self.mean, "scale": self.scale, "weights": self.weights}
 
     def predict(self, rows: list[list[float]]) -> list[float]:
-        w, bias, exp, mul = self._w, self._bias, math.exp, operator.mul
-        out = []
-        for row in rows:
-            z = bias + sum(map(mul, row, w))
-            out.append(1.0 / (1.0 + exp(-30.0 if z > 30.0 else (30.0 if z < -30.0 else -z))))
-        return out
+        return self._predict(_as_matrix(rows, len(self.names))).tolist()
+
+    def _predict(self, features: np.ndarray) -> np.ndarray:
+        """predict() of a feature matrix (a row per feature, a column per line)."""
+        import numpy as np
+
+        z = self._bias + self._w @ features
+        return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -30.0), 30.0)))
 
 
 @dataclass
@@ -476,22 +569,18 @@ class DumpLineModel:
         return self.score_rows(line_features(lines, stop))
 
     def score_rows(self, rows: list[list[float]]) -> Scores:
-        first = probs = self.line.predict(rows)
-        ctx: list[list[float]] = []
-        for model in self.contexts:
-            ctx = context_features(rows, probs)
-            probs = model.predict(ctx)
-        return Scores(rows, first, ctx, probs)
+        first, context, final = self._score_matrix(_as_matrix(rows, len(LINE_FEATURES)))
+        return Scores(rows, first.tolist(), [] if context is None else context.T.tolist(), final.tolist())
 
-    def _score_features(self, features: "_LineFeatures") -> Scores:
-        """score_rows(features.rows) without decoding columns back from the rows (hot path);
-        the same numbers, rows as tuples."""
-        first = probs = self.line.predict(features.rows)
-        ctx: list = []
+    def _score_matrix(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """score_rows() of a pass-1 feature matrix, as arrays: the pass-1 probabilities, the last
+        context-pass feature matrix (None without context passes), the last probabilities."""
+        first = probs = self.line._predict(features)
+        context = None
         for model in self.contexts:
-            ctx = _context_rows(features.log_chars, features.short8, features.log_words_sq, probs)
-            probs = model.predict(ctx)
-        return Scores(features.rows, first, ctx, probs)
+            context = _context_matrix(features, probs)
+            probs = model._predict(context)
+        return first, context, probs
 
 
 @lru_cache(maxsize=1)
@@ -539,15 +628,25 @@ def _extend_edges(texts: list[str], words: list[int], keep: list[bool], probs: l
             keep[i] = True
 
 
-def _drop_rule(words: int, p1: float, in_region: bool, short_run: float) -> str:
-    """Name the likeliest reason a line was dropped, for --explain."""
-    if short_run >= _LOG1P[3] and words <= 6:
-        return "block:link-list"  # in a run of 3+ short lines: menu, tags, related headlines
-    if not in_region:
-        return "block:outside-article"
-    if words <= 3:
-        return "block:short-line"
-    return "block:low-text-density" if p1 < 0.5 else "block:context"
+_DROP_RULES = (
+    "block:link-list",  # in a run of 3+ short lines: menu, tags, related headlines
+    "block:outside-article",
+    "block:short-line",
+    "block:low-text-density",
+    "block:context",
+)
+
+
+def _drop_rules(words: np.ndarray, p1: np.ndarray, in_region: np.ndarray) -> np.ndarray:
+    """Each line's likeliest reason to be dropped, for --explain: the first of _DROP_RULES
+    that applies, as its index (assigned from the last rule up, so earlier rules win)."""
+    import numpy as np
+
+    short = words <= 6
+    rules = np.where(words <= 3, 2, np.where(p1 < 0.5, 3, 4))
+    rules[~in_region] = 1
+    rules[short & (_short_run_lengths(short) >= 3)] = 0
+    return rules
 
 
 def select_article_lines(
@@ -559,36 +658,32 @@ def select_article_lines(
     None detects it from the lines. Blank lines are not scored: one is kept where it
     separated two kept lines. Never returns nothing for a page with text.
     """
+    import numpy as np
+
     model = model or default_model()
-    index = [i for i, line in enumerate(lines) if line.strip()]
+    index = list(compress(range(len(lines)), map(str.strip, lines)))
     if not index:
         return [], []
-    body = [lines[i] for i in index]
+    body = list(map(lines.__getitem__, index))
     tokens = Tokens(body)
     features = _line_features(body, stoplist_for(language, body, tokens), tokens)
-    scores = model._score_features(features)
-    # the word counts (what round(expm1(sqrt(log_words_sq))) gives back; tests check that)
-    words, log_words = features.words, features.log_words
-    p1, p2 = scores.first, scores.final
-    keep = [p >= model.threshold for p in p2]
+    p1, context, final = model._score_matrix(features.matrix)
+    keep = (final >= model.threshold).tolist()
     if not any(keep):
-        keep[max(range(len(p2)), key=p2.__getitem__)] = True
-    texts = tokens.texts
+        keep[int(final.argmax())] = True
+    texts, words, p2 = tokens.texts, features.words.tolist(), final.tolist()
     _extend_edges(texts, words, keep, p2)
     _keep_subheadings(texts, words, keep, p2)
 
-    short_run = _short_runs(log_words)  # sqrt(log_words_sq): sqrt(x * x) is x in floating point
-    region_at = CONTEXT_FEATURES.index("in_region")
     kept: list[str] = []
-    removed: list[dict[str, str]] = []
     last_kept = -1
-    for k, i in enumerate(index):
-        if keep[k]:
-            if last_kept >= 0 and i > last_kept + 1 and not lines[i - 1].strip():
-                kept.append("")
-            kept.append(lines[i])
-            last_kept = i
-        else:
-            in_region = bool(scores.context) and scores.context[k][region_at] > 0
-            removed.append({"rule": _drop_rule(words[k], p1[k], in_region, short_run[k]), "text": lines[i]})
+    for i in compress(index, keep):
+        if last_kept >= 0 and i > last_kept + 1 and not lines[i - 1].strip():
+            kept.append("")
+        kept.append(lines[i])
+        last_kept = i
+    dropped = ~np.fromiter(keep, bool, len(keep))
+    in_region = context[_REGION_AT] > 0 if context is not None else np.zeros(len(final), bool)  # no context pass
+    rules = map(_DROP_RULES.__getitem__, _drop_rules(features.words, p1, in_region)[dropped].tolist())
+    removed = [{"rule": rule, "text": text} for rule, text in zip(rules, compress(body, dropped.tolist()))]
     return kept, removed
