@@ -38,12 +38,19 @@ except ImportError:  # pragma: no cover
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from newsclean.boilerplate import structure
-from newsclean.boilerplate.structure import CreditDetector, LazyRegex, is_headline_like, normalise
+from newsclean.boilerplate.structure import (
+    CreditDetector,
+    LazyRegex,
+    has_case_twins,
+    is_headline_like,
+    normalise,
+)
 
 RULE_KINDS = ("line", "next-line", "list-marker", "cut-after", "inline")
 #: Packs whose ``language`` is this apply whatever the language (always loaded).
@@ -341,21 +348,15 @@ def required_chars(pattern: str) -> frozenset[str] | None:
     return frozenset(found) or None
 
 
-#: The non-ASCII chars re's case-insensitive matching pairs with ASCII letters (tests check this
-#: against re itself). A line without them holds a case-insensitive match of an ASCII text only
-#: if its lower-cased form holds the lower-cased text.
-ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
-_TWIN_RE = re.compile(f"[{ASCII_CASE_TWINS}]")
-
-
 def lower_for_search(line: str) -> str | None:
     """``line`` lower-cased, for :func:`required_text` tests; None when the test would be unsafe."""
-    if line.isascii() or not _TWIN_RE.search(line):
+    if line.isascii() or not has_case_twins(line):
         return line.lower()
     return None
 
 
-def fewest_needles(needles: Iterable[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=None)  # few distinct ones: those of the packs' rules
+def fewest_needles(needles: tuple[str, ...]) -> tuple[str, ...]:
     """The same test with fewer needles: a needle holding another one is redundant."""
     kept: list[str] = []
     for needle in sorted(set(needles), key=len):
@@ -375,7 +376,7 @@ def required_text(pattern: str) -> str | None:
     """The longest run of ASCII chars (lower-cased) every match of ``pattern`` contains; None if none.
 
     Tested against :func:`lower_for_search` of a line: an ASCII letter matches only itself,
-    its other case and the ASCII_CASE_TWINS.
+    its other case and the structure.ASCII_CASE_TWINS.
     """
     parsed = _parsed(pattern)
     if parsed is None:
@@ -411,10 +412,6 @@ RUN_MAX = 3
 _CACHE_MAX = 50_000
 
 
-#: A _RuleSet / Cleaner per-key cache value: the line's head cannot be read from its first chars.
-_UNCACHED = object()
-
-
 class PrefixGate:
     """Can any of ``patterns`` match starting exactly at a spot? A cheap necessary test on the
     spot's first chars, for regexes tried at many spots (glued markers, tails of long lines).
@@ -438,64 +435,76 @@ class PrefixGate:
         return found
 
 
+#: A rule a line may match: (rule name, texts the line must hold (lower_for_search) for the rule
+#: to match it, or None when no such test is known).
+_Pick = tuple[str, "tuple[str, ...] | None"]
+#: What find() tries on a line, in order: (regex, texts as in _Pick).
+_Candidate = tuple[re.Pattern[str], "tuple[str, ...] | None"]
+
+
+class _PatternGate(NamedTuple):
+    """What a line must show for one pattern to match it (see _RuleSet)."""
+
+    #: case-folded letters a match may start with (None: any); see _first_chars
+    firsts: frozenset[str] | None
+    #: see pattern_prefixes: those starting with a letter or digit are matched against a line's
+    #: key, the first chars of the others (lead_chars) looked for in its lead; None: any start
+    prefixes: frozenset[str] | None
+    lead_chars: frozenset[str]
+    #: see required_text; None: none known
+    text: str | None
+
+    @classmethod
+    def of(cls, pattern: str) -> "_PatternGate":
+        prefixes = pattern_prefixes(pattern)
+        lead_chars = frozenset(prefix[0] for prefix in prefixes or () if not prefix[0].isalnum())
+        return cls(_first_chars(pattern), prefixes, lead_chars, required_text(pattern))
+
+
 class _RuleSet:
     """All rules of one kind; the first rule (in pack order) whose regex matches a line wins,
-    as in one alternation of them all (``regex``); ``lastgroup`` names the rule.
+    as in one alternation of them all; ``lastgroup`` names the rule.
 
-    Speed: a line can only match rules whose pattern may start with the line's first
-    letters (its head: first letter, first PREFIX_LEN ASCII chars, text before), so each
-    head gets its candidate rules once (cached); most lines have none. Candidates run one
-    by one, or as an alternation for a long run; each is compiled once, when first needed.
+    Speed: a line can only match a rule one of whose patterns may start with the line's first
+    letters (its head: first letter, first PREFIX_LEN ASCII chars, text before) and whose
+    required text the line holds; so each head gets its candidate rules, with the texts that
+    pick them, once (cached); most lines hold none of those texts. Candidates run one by one,
+    or as an alternation for a long run; each is compiled once, when first needed.
     """
 
     def __init__(self, rules: list[Rule], template: str) -> None:
         self.template = template
         self.rules = {f"r{i}": rule for i, rule in enumerate(rules)}
-        self.firsts: dict[str, frozenset[str] | None] = {}
-        self.prefixes: dict[str, frozenset[str] | None] = {}
-        for name, rule in self.rules.items():
-            self.firsts[name] = _union(_first_chars(p) for p in rule.patterns)
-            self.prefixes[name] = _union(pattern_prefixes(p) for p in rule.patterns)
-        # Rules with no or a weak known start (one char): a line must hold one of these texts
-        # (lower_for_search) for them to match.
-        self.needs: dict[str, tuple[str, ...] | None] = {}
-        for name, rule in self.rules.items():
-            texts = [required_text(p) for p in rule.patterns]
-            prefixes = self.prefixes[name]
-            weak = prefixes is None or any(len(prefix) < 2 for prefix in prefixes)
-            self.needs[name] = fewest_needles(texts) if weak and None not in texts else None  # type: ignore[arg-type]
-        self._regex: re.Pattern[str] | None = None  # the full alternation, compiled on first use
-        # Index for picking a head's candidates fast (a long page meets thousands of heads):
-        # prefix → rules, rules without a known start, rules that may start in the lead.
         self._order = {name: position for position, name in enumerate(self.rules)}
-        self._by_prefix: dict[str, list[str]] = {}
-        self._unfiltered = [name for name, prefixes in self.prefixes.items() if prefixes is None]
-        self._lead_chars: dict[str, frozenset[str]] = {}
-        for name, prefixes in self.prefixes.items():
-            for prefix in prefixes or ():
+        # Patterns by what opens them on a line (a long page meets thousands of heads): a prefix
+        # starting with a letter or digit (found at the key), a lead char (found in the lead),
+        # nothing known (any line); and, for lines without an ASCII key, by first letter.
+        gates = [(name, _PatternGate.of(p)) for name, rule in self.rules.items() for p in rule.patterns]
+        self._by_prefix: dict[str, list[tuple[str, _PatternGate]]] = {}
+        self._by_lead_char: dict[str, list[tuple[str, _PatternGate]]] = {}
+        self._unfiltered: list[tuple[str, _PatternGate]] = []
+        self._by_first: dict[str, list[tuple[str, _PatternGate]]] = {}
+        self._any_first: list[tuple[str, _PatternGate]] = []
+        for name, gate in gates:
+            if gate.prefixes is None:
+                self._unfiltered.append((name, gate))
+            for prefix in sorted(gate.prefixes or ()):
                 if prefix[0].isalnum():
-                    self._by_prefix.setdefault(prefix, []).append(name)
-            lead = frozenset(prefix[0] for prefix in prefixes or () if not prefix[0].isalnum())
-            if lead:
-                self._lead_chars[name] = lead
-        self._first_ok: dict[str, frozenset[str]] = {}
+                    self._by_prefix.setdefault(prefix, []).append((name, gate))
+            for char in sorted(gate.lead_chars):
+                self._by_lead_char.setdefault(char, []).append((name, gate))
+            if gate.firsts is None:
+                self._any_first.append((name, gate))
+            for char in sorted(gate.firsts or ()):
+                self._by_first.setdefault(char, []).append((name, gate))
         # one regex per rule, and an alternation per distinct long run of candidates; each
         # compiled when a line first needs it (start-up pays only for rules in use)
         self._by_names: dict[tuple[str, ...], re.Pattern[str] | None] = {}
-        self._by_char_candidates: dict[str, tuple[tuple[re.Pattern[str], None], ...]] = {}
-        # head → candidates: (regex, texts the line must hold for it (lower_for_search) or None)
-        self._by_head: dict[Head, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
+        self._picks: dict[tuple[Any, ...], tuple[_Pick, ...]] = {}  # see _head_picks
+        self._by_picks: dict[tuple[_Pick, ...], tuple[_Candidate, ...]] = {}
+        self._by_head: dict[Head, tuple[_Candidate, ...]] = {}
         # the same by a line's first PREFIX_LEN chars, for lines starting with a letter or digit
-        self._by_key: dict[str, tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
-        self._names: dict[Head, tuple[str, ...]] = {}  # head -> _head_names
-        self._by_name_list: dict[tuple[str, ...], tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]] = {}
-
-    @property
-    def regex(self) -> re.Pattern[str] | None:
-        """All rules as one alternation (None without rules); lines with no letter use it."""
-        if self._regex is None and self.rules:
-            self._regex = self._compile(list(self.rules))
-        return self._regex
+        self._by_key: dict[str, tuple[_Candidate, ...]] = {}
 
     def _single(self, name: str) -> re.Pattern[str]:
         return self._for_names((name,))  # type: ignore[return-value]
@@ -510,97 +519,98 @@ class _RuleSet:
             self._by_names[names] = self._compile(list(names))
         return self._by_names[names]
 
-    def _for_char_candidates(self, char: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
-        """For a line whose key is not ASCII: the rules its first letter allows, one by one."""
-        found = self._by_char_candidates.get(char)
-        if found is None:
-            found = self._by_char_candidates[char] = tuple(
-                (self._single(n), None) for n, first in self.firsts.items() if first is None or char in first
-            )  # type: ignore[misc]
-        return found  # type: ignore[return-value]
-
-    def _head_names(self, char: str, key: str, lead: str) -> tuple[str, ...]:
-        """Rules that may match a line with this head, in rule order.
+    def _head_picks(self, char: str, key: str | None, lead: str) -> tuple[_Pick, ...]:
+        """Rules that may match a line with this head, in rule order, each with the texts the
+        line must hold for it: those of its patterns that may start there.
 
         The template lets \\W* run before the body: a body starting with a non-letter starts
         in the line's lead (before its first letter); one starting with a letter, at the key.
+        Without an ASCII key, only the first letter picks.
         """
-        found = self._names.get((char, key, lead))
+        # Heads alike in all the patterns read (first letter, which of the key's first chars
+        # start a pattern, which lead chars they hold) share picks: worked out once.
+        if key is None:
+            alike: tuple[Any, ...] = (char, None)
+        else:
+            alike = (
+                char,
+                tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._by_prefix),
+                tuple(c for c in self._by_lead_char if c in lead) if lead else (),
+            )
+        found = self._picks.get(alike)
         if found is None:
-            if len(self._names) > _CACHE_MAX:
-                self._names.clear()
-            found = self._names[(char, key, lead)] = self._find_head_names(char, key, lead)
+            if len(self._picks) > _CACHE_MAX:
+                self._picks.clear()
+            found = self._picks[alike] = self._find_head_picks(char, key, lead)
         return found
 
-    def _find_head_names(self, char: str, key: str, lead: str) -> tuple[str, ...]:
-        allowed = self._first_ok.get(char)
-        if allowed is None:
-            allowed = self._first_ok[char] = frozenset(
-                n for n, first in self.firsts.items() if first is None or char in first
-            )
-        found = set(self._unfiltered)
-        for size in range(1, min(len(key), PREFIX_LEN) + 1):
-            found.update(self._by_prefix.get(key[:size], ()))
-        if lead:
-            found.update(n for n, chars in self._lead_chars.items() if any(c in lead for c in chars))
-        return tuple(sorted(found & allowed, key=self._order.__getitem__))
+    def _find_head_picks(self, char: str, key: str | None, lead: str) -> tuple[_Pick, ...]:
+        if key is None:
+            opened = self._any_first + self._by_first.get(char, [])
+        else:
+            opened = [*self._unfiltered]
+            for size in range(1, min(len(key), PREFIX_LEN) + 1):
+                opened += self._by_prefix.get(key[:size], ())
+            for lead_char, gates in self._by_lead_char.items():
+                if lead_char in lead:
+                    opened += gates
+        texts: dict[str, list[str] | None] = {}  # rule -> texts of its opened patterns
+        for name, gate in opened:
+            if gate.firsts is not None and char not in gate.firsts:
+                continue  # (a line without a letter opens only patterns that may start with none)
+            if gate.text is None:
+                texts[name] = None
+            elif texts.setdefault(name, []) is not None:
+                texts[name].append(gate.text)  # type: ignore[union-attr]
+        return tuple(
+            (name, None if texts[name] is None else fewest_needles(tuple(texts[name])))  # type: ignore[arg-type]
+            for name in sorted(texts, key=self._order.__getitem__)
+        )
 
-    def _for_head(self, head: Head) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+    def _for_head(self, head: Head) -> tuple[_Candidate, ...]:
         found = self._by_head.get(head)
         if found is None:
-            names = self._head_names(*head)  # type: ignore[arg-type]
-            found = self._by_name_list.get(names)
+            picks = self._head_picks(*head)
+            found = self._by_picks.get(picks)
             if found is None:
-                found = self._by_name_list[names] = self._candidates_of(names)
+                found = self._by_picks[picks] = self._candidates_of(picks)
             if len(self._by_head) > _CACHE_MAX:
                 self._by_head.clear()
-            self._by_head[head] = found  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+            self._by_head[head] = found
+        return found
 
-    def _candidates_of(self, names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
-        """What to try, in order, for lines whose candidate rules are ``names``."""
+    def _candidates_of(self, picks: tuple[_Pick, ...]) -> tuple[_Candidate, ...]:
+        """What to try, in order, for lines whose candidate rules are ``picks``."""
         # Candidates are tried in rule order, the alternation's own (first branch that
         # matches wins): runs of rules without required texts as one alternation, each
         # rule with required texts alone (skipped for an ASCII line without them).
         # A short run is tried rule by rule (no new regex to compile for it).
-        candidates: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = []
+        candidates: list[_Candidate] = []
         run: list[str] = []
-        for n in [*names, None]:
-            if n is not None and self.needs[n] is None:
-                run.append(n)
+        for name, needs in [*picks, (None, ())]:
+            if name is not None and needs is None:
+                run.append(name)
                 continue
             if len(run) > RUN_MAX:
                 candidates.append((self._for_names(tuple(run)), None))  # type: ignore[arg-type]
             else:
-                candidates.extend((self._single(r), None) for r in run)  # type: ignore[misc]
+                candidates.extend((self._single(r), None) for r in run)
             run = []
-            if n is not None:
-                candidates.append((self._single(n), self.needs[n]))  # type: ignore[arg-type]
+            if name is not None:
+                candidates.append((self._single(name), needs))
         return tuple(candidates)
 
-    def signature(self, head: Head) -> tuple[str, ...]:
-        """What find(), candidates(), needs_for() and needs_by_length() depend on for a line
-        with this head: its candidate rules (heads that share them share the answers)."""
-        if not self.rules:
-            return ()
-        if not head[0]:
-            return ("*",)  # no letter: the full alternation
-        if head[1] is None:
-            return ("", head[0])  # not an ASCII key: the rules its first letter allows
-        return self._head_names(*head)  # type: ignore[arg-type]
+    def signature(self, head: Head) -> tuple[Any, ...]:
+        """What find() and rule_tests() depend on for a line with this head: its picks (heads
+        that share them share the answers)."""
+        return self._head_picks(*head) if self.rules else ()
 
     def find(self, text: str, head: Head | None = None, low: str | None = None) -> re.Match[str] | None:
         """``head``: the line's :func:`line_head`, if already known; ``low``: its
         :func:`lower_for_search`, if already known."""
         if not self.rules:
             return None
-        if head is None:
-            head = line_head(text)
-        first, key = head[0], head[1]
-        if not first:
-            return self.regex.match(text)
-        candidates = self._for_char_candidates(first) if key is None else self._for_head(head)
-        return self._try(candidates, text, low)
+        return self._try(self._for_head(line_head(text) if head is None else head), text, low)
 
     def find_line(self, text: str) -> re.Match[str] | None:
         """find(text), the candidates looked up by the line's first PREFIX_LEN chars when
@@ -609,17 +619,14 @@ class _RuleSet:
         if candidates is None:
             if not self.rules or not text[:1].isalnum():
                 return self.find(text)
-            head = line_head(text)
-            candidates = self._for_char_candidates(head[0]) if head[1] is None else self._for_head(head)
+            candidates = self._for_head(line_head(text))
             if len(self._by_key) > _CACHE_MAX:
                 self._by_key.clear()
             self._by_key[text[:PREFIX_LEN]] = candidates
         return self._try(candidates, text, None) if candidates else None
 
     @staticmethod
-    def _try(
-        candidates: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...], text: str, low: str | None
-    ) -> re.Match[str] | None:
+    def _try(candidates: tuple[_Candidate, ...], text: str, low: str | None) -> re.Match[str] | None:
         for regex, needs in candidates:
             if needs is not None:
                 if low is None:
@@ -631,56 +638,12 @@ class _RuleSet:
                 return found
         return None
 
-    def needs_for(self, head: Head) -> tuple[str, ...] | None:
-        """What a line with this head must hold for some rule to match it: () nothing can,
-        None anything may, else texts one of which the line must hold (lower_for_search)."""
+    def rule_tests(self, head: Head) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None, int], ...]:
+        """Each rule that may match a line with this head, as (its regex, texts as in _Pick,
+        its max_chars), in rule order."""
         if not self.rules:
             return ()
-        first, key = head[0], head[1]
-        if not first:
-            return None
-        if key is None:
-            return None if self._for_char_candidates(first) else ()
-        needs: list[str] = []
-        for _, texts in self._for_head(head):
-            if texts is None:
-                return None
-            needs.extend(texts)
-        return tuple(needs)
-
-    def candidates(self, head: Head) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
-        """What find() tries on a line with this head: (regex, texts the line must hold for
-        it (lower_for_search) or None); one of them must match for a rule to."""
-        if not self.rules:
-            return ()
-        if not head[0]:
-            return ((self.regex, None),)  # type: ignore[return-value]
-        return self._for_char_candidates(head[0]) if head[1] is None else self._for_head(head)
-
-    def needs_by_length(self, head: Head, lengths: Sequence[int]) -> list[tuple[str, ...] | None]:
-        """needs_for(head) for lines of each length, leaving out rules whose max_chars is
-        below it.
-
-        For ``line`` rules: such a rule may match a line that long but never drops it (it
-        only keeps later rules from matching), so a line holding none of the other rules'
-        texts is left alone whether or not it holds its texts.
-        """
-        first, key = head[0], head[1]
-        if not self.rules or not first or key is None:
-            return [self.needs_for(head)] * len(lengths)
-        rules = [(self.rules[name].max_chars, self.needs[name]) for name in self._head_names(first, key, head[2])]
-        found: list[tuple[str, ...] | None] = []
-        for length in lengths:
-            needs: tuple[str, ...] | None = ()
-            for max_chars, texts in rules:
-                if max_chars < length:
-                    continue
-                if texts is None:
-                    needs = None
-                    break
-                needs += texts  # type: ignore[operator]
-            found.append(needs)
-        return found
+        return tuple((self._single(name), texts, self.rules[name].max_chars) for name, texts in self._head_picks(*head))
 
     def match(self, text: str, head: Head | None = None, low: str | None = None) -> Rule | None:
         found = self.find(text, head, low)
@@ -714,29 +677,31 @@ class Cleaner:
         )
         self._tail_spot = re.compile(rf"(?:[.!?\"”»)]\s+|[^\W\d_{structure.UPPER}])(?=[{structure.UPPER}])")
         # Speed: an inline rule is searched for only in lines holding one char its patterns need.
-        self._inline = [
-            (rule, LazyRegex(rule.regex), _union(required_chars(p) for p in rule.patterns)) for rule in by_kind["inline"]
-        ]
+        self._inline: list[tuple[Rule, LazyRegex, tuple[str, ...] | None]] = []
+        for rule in by_kind["inline"]:
+            chars = _union(required_chars(p) for p in rule.patterns)
+            self._inline.append((rule, LazyRegex(rule.regex), None if chars is None else tuple(sorted(chars))))
         needs = [needs for _, _, needs in self._inline]
         # Speed: a line no inline rule, credit or tail can touch is kept as it is (most lines):
         # it is short and holds none of these chars (None: any line may be touched).
         self._plain_chars = None if None in needs else "".join(sorted(set().union(*needs)))
-        # Speed: lines whose head no line / next-line / marker rule can start with (most lines).
-        # A head's needs depend on the line's length too (line rules' max_chars; only markers
-        # past SHORT_LINE_MAX): one entry per length band, _bands[len(line)] picks it.
+        # Speed: which line / next-line / marker rules may act on a line, by its head (see
+        # _head_plan; most lines: none, or only if they hold a text they do not hold). It depends
+        # on the line's length too (line rules' max_chars; only markers past SHORT_LINE_MAX):
+        # worked out per length band, _bands[len(line)] names a line's.
         limits = sorted({r.max_chars for r in by_kind["line"] if r.max_chars < SHORT_LINE_MAX} | {SHORT_LINE_MAX})
         self._band_lengths = (*limits, TAIL_MAX)  # the longest line of each band
         self._bands = [bisect_left(self._band_lengths, length) for length in range(TAIL_MAX + 1)]
-        self._quiet_heads: dict[Head, tuple[Any, ...]] = {}
-        # ... and the same by a line's first PREFIX_LEN chars, which fix its head when it starts
-        # with a letter or digit.
+        # plans by a line's first PREFIX_LEN chars, which fix its head when it starts with a
+        # letter or digit (most lines), else by its head
         self._quiet_keys: dict[str, tuple[Any, ...]] = {}
+        self._quiet_heads: dict[Head, tuple[Any, ...]] = {}
         # plans by candidate rules, and by what picks them (see _head_plan)
         self._plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
         self._plans_by_pick: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         rule_sets = (self._line, self._next_line, self._marker)
         self._rule_prefixes = frozenset(prefix for rules in rule_sets for prefix in rules._by_prefix)
-        self._rule_lead_chars = sorted({c for rules in rule_sets for chars in rules._lead_chars.values() for c in chars})
+        self._rule_lead_chars = sorted({c for rules in rule_sets for c in rules._by_lead_char})
         # Speed: no footer cut before the earliest position any cut-after rule allows.
         self._footer_from = min((r.min_position for r in by_kind["cut-after"]), default=1.0)
         # Glued markers: only where a lower-case letter meets an upper-case one ("wordMarker")
@@ -751,10 +716,13 @@ class Cleaner:
         ungated = [p for p in glued if pattern_prefixes(p) is None]
         self._glue_gate = PrefixGate(gated)
         self._glue_ungated = LazyRegex("|".join(f"(?:{p})" for p in ungated)) if ungated else None
+        texts = tuple(required_text(p) for p in ungated)
+        self._ungated_texts = None if None in texts else fewest_needles(texts)  # type: ignore[arg-type]
         self._tail_gate = PrefixGate(p for rule in markers for p in rule.patterns)
         self.credits = CreditDetector(name for pack in self.packs for name in pack.credit_names)
         # the texts that make a short line worth a look in _cut_inline
-        self._inline_needles = [*(self._plain_chars or ()), *([" / "] if self.credits.enabled else [])]
+        needles = [*(self._plain_chars or ()), *([" / "] if self.credits.enabled else [])]
+        self._inline_needles = [_finder(needle) for needle in needles]
         self._blocks = _article_block_finder() if article_blocks else None
 
     @classmethod
@@ -771,17 +739,17 @@ class Cleaner:
 
     def clean(self, text: str, input_kind: str = "text") -> CleanResult:
         removed: list[dict[str, str]] = []
-        lines = [line.strip() for line in text.splitlines()]
-        lines = [line for line in lines if line]
+        lines = list(filter(None, map(str.strip, text.splitlines())))  # stripped, not blank
         lines = self._date_prefix(lines, removed)
         lines = self._split_glued(lines)
         lines = self._header_widgets(lines, removed)
         lines = self._cut_footer(lines, removed)
-        lines = self._drop_lines(lines, removed)
+        lines = self._drop_lines(lines, removed, twins=has_case_twins(text))
         lines = self._cut_inline(lines, removed)
+        # every step keeps lines stripped and not blank; the article-block finder's are checked
         if input_kind == "text" and self._blocks is not None and lines:
-            lines = self._select_article(lines, removed)
-        return CleanResult(text="\n".join([line for line in lines if line.strip()]), removed=removed)
+            lines = [line for line in self._select_article(lines, removed) if line.strip()]
+        return CleanResult(text="\n".join(lines), removed=removed)
 
     def _select_article(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         """Run the article-block finder, but leave the dump's headline for the title stage."""
@@ -812,22 +780,27 @@ class Cleaner:
         spots = [spot.start() for spot in self._glue_spot.finditer("\n".join(lines))]
         if not spots:
             return lines
-        ends = list(accumulate(len(line) + 1 for line in lines))
+        ends = _line_ends(lines)
         by_line: dict[int, list[int]] = {}  # line index -> its spots (offsets in the line), in order
         for at in spots:
             index = bisect_right(ends, at)
             by_line.setdefault(index, []).append(at - (ends[index - 1] if index else 0))
         out: list[str] = []
-        may_match, glue, ungated = self._glue_gate.may_match, self._glue, self._glue_ungated
+        may_match, glue = self._glue_gate.may_match, self._glue
+        ungated, ungated_texts = self._glue_ungated, self._ungated_texts
         done = 0
         for index, line_spots in by_line.items():
             out.extend(lines[done:index])
             done = index + 1
             line = lines[index]
+            # the ungated patterns (tried at every spot) need a text the line seldom holds
+            open_here = ungated is not None and (
+                ungated_texts is None or (low := lower_for_search(line)) is None or holds_any(low, ungated_texts)
+            )
             cuts = [
                 at
                 for at in line_spots
-                if (glue.get().match(line, at) if may_match(line, at) else (ungated and ungated.get().match(line, at)))
+                if (glue.get().match(line, at) if may_match(line, at) else (open_here and ungated.get().match(line, at)))
             ]
             if not cuts:
                 out.append(line)
@@ -851,40 +824,37 @@ class Cleaner:
     def _cut_footer(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         if not self._cut_after.rules:
             return lines
-        offsets = [0, *accumulate(len(line) + 1 for line in lines)]
-        total = offsets.pop()
-        # a match before this line would be too early for every rule
-        first = bisect_left(offsets, self._footer_from * total)
-        # Speed: most lines' first chars rule every cut-after rule out (an empty candidate list,
-        # looked up for all lines at once); find_line runs on the others.
+        total = sum(map(len, lines)) + len(lines)  # chars, each line with its newline
         get = self._cut_after._by_key.get
-        hopeless = [len(line) > SHORT_LINE_MAX or get(line[:PREFIX_LEN], _UNCACHED) == () for line in lines[first:]]
-        for index in range(first, len(lines)):
-            if hopeless[index - first]:
-                continue
+        # a match before the first line here would be too early for every rule
+        for index in range(_line_at(lines, self._footer_from * total), len(lines)):
             line = lines[index]
+            # Speed: most lines' first chars rule every cut-after rule out (no candidates)
+            if len(line) > SHORT_LINE_MAX or get(line[:PREFIX_LEN]) == ():
+                continue
             found = self._cut_after.find_line(line)
             if found is None:
                 continue
             rule = self._cut_after.rules[found.lastgroup]  # type: ignore[index]
-            if offsets[index] >= rule.min_position * total and len(line) <= rule.max_chars:
+            start = sum(map(len, lines[:index])) + index
+            if start >= rule.min_position * total and len(line) <= rule.max_chars:
                 removed.append({"rule": rule.id, "text": "\n".join(lines[index:])})
                 return lines[:index]
         return lines
 
-    def _drop_lines(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
-        """Line, next-line and marker rules, credit lines, edge dates. ``lines`` are stripped.
+    def _drop_lines(self, lines: list[str], removed: list[dict[str, str]], twins: bool = True) -> list[str]:
+        """Line, next-line and marker rules, credit lines, edge dates. ``lines`` are stripped;
+        ``twins``: whether they may hold a case twin (see _quiet_lines).
 
-        Speed: what each line needs is worked out for all lines first, mostly in C
-        (normalised keys, which lines a rule may match, which may be credits), so the
-        common line (no rule can touch it) costs a few list look-ups here.
+        Speed: which lines a rule may match (_quiet_lines) and which may be credits is worked
+        out for all lines first (few are), so the common line costs a few look-ups here.
         """
         kept: list[str] = []
         previous = None
         index = 0
         count = len(lines)
-        tail_from = _tail_start(lines)
-        quiet, lows = self._quiet_lines(lines)
+        tail_from: int | None = None  # _tail_start(lines), worked out when a list needs it
+        quiet = self._quiet_lines(lines, twins)
         maybe_credit = self.credits.candidates(lines)
         first_inner, last_inner = structure.HEADER_LINES + 1, count - structure.TAIL_LINES
         while index < count:
@@ -906,7 +876,7 @@ class Cleaner:
             if not quiet[position]:
                 short = len(line) <= SHORT_LINE_MAX
                 head = line_head(line)
-                low = lows[position]
+                low = lower_for_search(line)
                 rule = self._line.match(line, head, low) if short else None
                 if rule is not None and len(line) <= rule.max_chars:
                     removed.append({"rule": rule.id, "text": line})
@@ -921,6 +891,8 @@ class Cleaner:
                     continue
                 marker = self._marker_line(line, head)
                 if marker is not None:
+                    if tail_from is None:
+                        tail_from = _tail_start(lines)
                     limit = LIST_MAX_LINES if index > tail_from else TEASER_MAX_LINES
                     index = self._drop_list(marker[0], marker[1], lines, index, removed, limit)
                     previous = None
@@ -942,100 +914,90 @@ class Cleaner:
             removed.append({"rule": "struct:tail-signature", "text": kept.pop()})
         return kept
 
-    def _quiet_lines(self, lines: list[str]) -> tuple[list[bool], list[str | None]]:
-        """Per line: can no line / next-line / marker rule match it (quiet)? And its
-        lower_for_search when that was needed to tell (else None)."""
-        cache, bands, twin = self._quiet_keys, self._bands, _TWIN_RE.search
-        get = cache.get
-        # None for a line too long for any of them (quiet); _UNCACHED: look its head up below
-        plans = [get(line[:PREFIX_LEN], _UNCACHED) if len(line) <= TAIL_MAX else None for line in lines]
-        quiet: list[bool] = []
-        lows: list[str | None] = [None] * len(lines)
-        for position, plan in enumerate(plans):
-            if plan is None:
-                quiet.append(True)
+    def _quiet_lines(self, lines: list[str], twins: bool = True) -> list[bool]:
+        """Per line: can no line / next-line / marker rule match it (quiet)? ``twins``: whether
+        the lines may hold a case twin (False: none does, known from the whole text)."""
+        get = self._quiet_keys.get
+        quiet = [True] * len(lines)
+        for position, line in enumerate(lines):
+            length = len(line)
+            if length > TAIL_MAX:  # too long for any of them
                 continue
-            line = lines[position]
-            if plan is _UNCACHED:
-                plan = self._head_plan(line_head(line))
-                if line[:1].isalnum():  # the head is fixed by the first PREFIX_LEN chars
-                    if len(cache) > _CACHE_MAX:
-                        cache.clear()
-                    cache[line[:PREFIX_LEN]] = plan
-            needs = plan[bands[len(line)]]  # type: ignore[index]
-            if needs is not None:
-                if not needs:
-                    quiet.append(True)
-                    continue
-                # lower_for_search() and holds_any(), inlined: this runs for most lines
-                low = lows[position] = line.lower() if line.isascii() or not twin(line) else None
-                if low is not None:
-                    for needle in needs:
-                        if needle in low:
-                            break
-                    else:
-                        quiet.append(True)
-                        continue
-            # A rule acts only where one of the three sets' candidate regexes matches the line:
-            # if none does, none acts (cheaper than asking each set in turn; most fail on
-            # their first chars, so trying them beats checking their texts first).
-            for regex, _ in plan[-1]:  # type: ignore[union-attr]
-                if regex.match(line):
-                    quiet.append(False)
-                    break
+            band = (get(line[:PREFIX_LEN]) or self._line_plan(line))[length]
+            if band is None:
+                continue
+            open_tests, keyed_tests, every_test = band
+            # lower_for_search(), inlined: this runs for most lines (and is line.lower() when the
+            # whole text holds no case twin, looked for once: per line costs more)
+            low = line.lower() if not twins or line.isascii() or not has_case_twins(line) else None
+            if low is None:
+                quiet[position] = not _any_match(every_test, line)
+            elif open_tests and _any_match(open_tests, line):
+                quiet[position] = False
             else:
-                quiet.append(True)
-        return quiet, lows
+                for text, tests in keyed_tests:  # most lines hold none of the texts
+                    if text in low and _any_match(tests, line):
+                        quiet[position] = False
+                        break
+        return quiet
+
+    def _line_plan(self, line: str) -> tuple[Any, ...]:
+        """_head_plan of the line's head, kept by the line's first PREFIX_LEN chars when they fix
+        its head (it starts with a letter or digit: most lines), else by its head."""
+        head = line_head(line)
+        if line[:1].isalnum():
+            cache, known = self._quiet_keys, line[:PREFIX_LEN]
+        else:
+            cache, known = self._quiet_heads, head  # type: ignore[assignment]
+        found = cache.get(known)  # type: ignore[arg-type]
+        if found is None:
+            if len(cache) > _CACHE_MAX:
+                cache.clear()
+            found = cache[known] = self._head_plan(head)  # type: ignore[index]
+        return found
 
     def _head_plan(self, head: Head) -> tuple[Any, ...]:
-        """Per length band: what a line with this head must hold for a line / next-line /
-        marker rule to drop it (see _RuleSet.needs_for: () nothing can, None anything may);
-        last, the candidate regexes of the three rule sets (one must match for any to act)."""
-        found = self._quiet_heads.get(head)
+        """Per line length up to TAIL_MAX, the regexes of the line / next-line / marker rules that
+        may act on a line with this head, one of which must match for any to act: (those to try
+        on any line, ((text, those to try on a line holding it (lower_for_search)), ...), all
+        of them (for a line lower_for_search cannot tell)); None where no rule can act."""
+        # Heads with the same candidate rules share one plan (few distinct ones). What picks
+        # them is cheap to read off a head: its first letter, which of its key's first chars
+        # start some rule, which rules' lead chars its lead holds.
+        char, key, lead = head
+        if key is not None:
+            short = (
+                char,
+                tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._rule_prefixes),
+                tuple(c for c in self._rule_lead_chars if c in lead) if lead else (),
+            )
+        else:
+            short = (char, None)  # the first letter picks (none: no letter)
+        found = self._plans_by_pick.get(short)
         if found is None:
-            # Heads with the same candidate rules share one plan (few distinct ones). What picks
-            # them is cheap to read off a head: its first letter, which of its key's first
-            # chars start some rule, which rules' lead chars its lead holds.
-            char, key, lead = head
-            if char and key is not None:
-                short = (
-                    char,
-                    tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._rule_prefixes),
-                    tuple(c for c in self._rule_lead_chars if c in lead) if lead else (),
-                )
-            else:
-                short = head
-            found = self._plans_by_pick.get(short)
+            signature = (self._line.signature(head), self._next_line.signature(head), self._marker.signature(head))
+            found = self._plans.get(signature)
             if found is None:
-                signature = (self._line.signature(head), self._next_line.signature(head), self._marker.signature(head))
-                found = self._plans.get(signature)
-                if found is None:
-                    found = self._plans[signature] = self._new_plan(head)
-                if len(self._plans_by_pick) > _CACHE_MAX:
-                    self._plans_by_pick.clear()
-                self._plans_by_pick[short] = found
-            if len(self._quiet_heads) > _CACHE_MAX:
-                self._quiet_heads.clear()
-            self._quiet_heads[head] = found
+                found = self._plans[signature] = self._new_plan(head)
+            if len(self._plans_by_pick) > _CACHE_MAX:
+                self._plans_by_pick.clear()
+            self._plans_by_pick[short] = found
         return found
 
     def _new_plan(self, head: Head) -> tuple[Any, ...]:
-        candidates = tuple(
-            dict.fromkeys(pair for rules in (self._line, self._next_line, self._marker) for pair in rules.candidates(head))
-        )
-        # line and next-line rules run only on lines up to SHORT_LINE_MAX chars; line rules
-        # drop only up to their max_chars (see _RuleSet.needs_by_length)
-        marker, next_line = self._marker.needs_for(head), self._next_line.needs_for(head)
-        bands: list[tuple[str, ...] | None] = []
-        for length, line in zip(self._band_lengths, self._line.needs_by_length(head, self._band_lengths)):
-            if length > SHORT_LINE_MAX:
-                bands.append(marker)
-            elif marker is None or next_line is None or line is None:
-                bands.append(None)
-            else:
-                bands.append(fewest_needles(marker + next_line + line))
-        return (*bands, candidates)
-
+        line, next_line, marker = (rules.rule_tests(head) for rules in (self._line, self._next_line, self._marker))
+        bands: list[tuple[Any, ...] | None] = []
+        for length in self._band_lengths:
+            tests = [(regex, texts) for regex, texts, _ in marker]
+            # line and next-line rules run only on lines up to SHORT_LINE_MAX chars; a line rule
+            # drops only lines up to its max_chars (one matching a longer line keeps later line
+            # rules from matching, so a line none of the others match is left alone anyway)
+            if length <= SHORT_LINE_MAX:
+                tests[:0] = [(regex, texts) for regex, texts, max_chars in line if max_chars >= length] + [
+                    (regex, texts) for regex, texts, _ in next_line
+                ]
+            bands.append(_quiet_band(tuple(tests)) if tests else None)
+        return tuple(bands[band] for band in self._bands)  # by line length: one look-up a line
 
     def _marker_line(self, line: str, head: Head | None = None) -> tuple[Rule, bool] | None:
         """(rule, bare) when the line is a list marker, alone or with one headline after a colon."""
@@ -1067,44 +1029,47 @@ class Cleaner:
         return index
 
     def _cut_inline(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
-        # Speed: the lines an inline rule, credit or tail may touch are found in the whole text
-        # at once (the chars they need, " / ", or more than TAIL_MAX chars); the rest are kept.
-        touched = self._touched_lines(lines)
+        """Inline rules, inline credits, teaser tails of long lines. ``lines`` are stripped and
+        not blank, so a line none of them touches is kept as it is."""
         out: list[str] = []
-        for position, line in enumerate(lines):
-            if touched is not None and not touched[position]:
-                if line.strip():
-                    out.append(line.strip())
-                continue
-            line, cuts = self.credits.inline(line)
+        done = 0
+        for index in self._touched_lines(lines):
+            out.extend(lines[done:index])
+            done = index + 1
+            line, cuts = self.credits.inline(lines[index])
             removed.extend({"rule": CreditDetector.inline_rule, "text": cut} for cut in cuts)
             for rule, lazy, needs in self._inline:
-                if needs is None or any(char in line for char in needs):
+                if needs is None or holds_any(line, needs):
                     regex = lazy.get()
                     if regex.search(line):
                         removed.extend({"rule": rule.id, "text": m.group(0)} for m in regex.finditer(line))
                         line = normalise(regex.sub(" ", line))
-            line = self._cut_tail(line, removed)
-            if line.strip():
-                out.append(line.strip())
+            line = self._cut_tail(line, removed).strip()
+            if line:
+                out.append(line)
+        if not done:  # nothing touched (most pages)
+            return lines
+        out.extend(lines[done:])
         return out
 
-    def _touched_lines(self, lines: list[str]) -> list[bool] | None:
-        """Per line: may _cut_inline change it? None: any line may."""
+    def _touched_lines(self, lines: list[str]) -> Iterable[int]:
+        """Indexes, in order, of the lines _cut_inline may change: the rest it keeps as they are."""
         if self._plain_chars is None:
-            return None
-        touched = [len(line) > TAIL_MAX for line in lines]
+            return range(len(lines))
+        # Speed: found in the whole text at once, mostly in C: the lines longer than TAIL_MAX
+        # (a tail may be cut) and those holding a text an inline rule or credit needs.
+        touched = [index for index, line in enumerate(lines) if len(line) > TAIL_MAX]
         text = "\n".join(lines)
         ends: list[int] | None = None
-        for needle in self._inline_needles:  # str.find skips ahead in C; most pages hold none
-            at = text.find(needle)
+        for find in self._inline_needles:  # a scan in C; most pages hold none
+            at = find(text, 0)
             while at >= 0:
                 if ends is None:
-                    ends = list(accumulate(len(line) + 1 for line in lines))
+                    ends = _line_ends(lines)
                 line_at = bisect_right(ends, at)
-                touched[line_at] = True
-                at = text.find(needle, ends[line_at])  # on from the next line
-        return touched
+                touched.append(line_at)
+                at = find(text, ends[line_at])  # on from the next line
+        return sorted(set(touched)) if ends is not None else touched
 
     def _cut_tail(self, line: str, removed: list[dict[str, str]]) -> str:
         """'… last sentence. Zobacz również: <headline>' at a line's end: cut the teaser.
@@ -1112,7 +1077,8 @@ class Cleaner:
         The marker must follow a sentence end or be glued to the previous word
         ("…szkoleniowejCzytaj też:"); only those spots are tried.
         """
-        if self._tail is None or len(line) <= TAIL_MAX:
+        # the tail pattern wants a colon after the marker
+        if self._tail is None or len(line) <= TAIL_MAX or line.find(":", len(line) - TAIL_MAX) < 0:
             return line
         may_match = self._tail_gate.may_match
         for spot in _tail_spots(line, len(line) - TAIL_MAX, may_match):
@@ -1144,11 +1110,63 @@ def _tail_spots(line: str, start: int, may_match: Callable[[str, int], bool]) ->
     return [at for at in sorted(spots) if may_match(line, at)]
 
 
+def _line_ends(lines: list[str]) -> list[int]:
+    """Where each line's successor starts in ``"\\n".join(lines)`` (C iterators, no Python loop)."""
+    return list(map(add, accumulate(map(len, lines)), count(1)))
+
+
+def _finder(needle: str) -> Callable[[str, int], int]:
+    """``text.find(needle, start)``, quicker for a needle with white space around its other
+    chars (" / "): str.find is slow when the needle's edge chars are common, so the scan is for
+    its first other char, white space around it checked in place."""
+    anchor = next((at for at, char in enumerate(needle) if not char.isspace()), 0)
+    if anchor == 0:
+        return lambda text, start: text.find(needle, start)
+    regex = re.compile(
+        rf"{re.escape(needle[anchor])}(?<={re.escape(needle[: anchor + 1])})(?={re.escape(needle[anchor + 1 :])})"
+    )
+
+    def find(text: str, start: int) -> int:
+        found = regex.search(text, start + anchor)  # the look-behind sees text before that
+        return found.start() - anchor if found else -1
+
+    return find
+
+
 def _tail_start(lines: list[str]) -> int:
     """Index of the first line in the last part of the text (after TAIL_SHARE of its chars)."""
-    starts = [0, *accumulate(len(line) + 1 for line in lines)]  # chars before each line
-    total = starts.pop()
-    return bisect_left(starts, TAIL_SHARE * total)
+    return _line_at(lines, TAIL_SHARE * (sum(map(len, lines)) + len(lines)))
+
+
+def _line_at(lines: list[str], chars: float) -> int:
+    """Index of the first line with at least ``chars`` chars before it (each line counted with
+    its newline); len(lines) if none."""
+    before = 0
+    for index, line in enumerate(lines):
+        if before >= chars:
+            return index
+        before += len(line) + 1
+    return len(lines)
+
+
+def _any_match(regexes: tuple[re.Pattern[str], ...], line: str) -> bool:
+    for regex in regexes:  # a plain loop: cheaper than any() over a generator here
+        if regex.match(line):
+            return True
+    return False
+
+
+def _quiet_band(tests: tuple[_Candidate, ...]) -> tuple[Any, ...]:
+    """One band of a Cleaner._head_plan, from (regex, texts) pairs of distinct rules."""
+    keyed: dict[str, list[re.Pattern[str]]] = {}
+    for regex, texts in tests:
+        for text in texts or ():
+            keyed.setdefault(text, []).append(regex)
+    return (
+        tuple(regex for regex, texts in tests if texts is None),
+        tuple((text, tuple(regexes)) for text, regexes in keyed.items()),
+        tuple(regex for regex, _ in tests),
+    )
 
 
 def _article_block_finder():

@@ -22,6 +22,8 @@ TAIL_LINES = 3
 DUP_MIN_CHARS = 12
 #: A caption before an inline credit is at most this long.
 CAPTION_MAX_CHARS = 250
+#: Glued credit names have at least this many chars (see CreditDetector).
+GLUED_SUFFIX = 3
 
 # "date 2023-09 " / "date: 2024-06-18" at the very start of a dump: crawl metadata.
 DATE_PREFIX_RE = re.compile(r"^\s*date\s*:?\s*(\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)", re.IGNORECASE)
@@ -39,6 +41,19 @@ HEADER_DATE_RE = re.compile(
     rf"(?:\d{{1,2}}\.?\s+{_WORD}|{_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?),?\s+(?:19|20)\d{{2}}{_TIME}$"
     rf"|^(?:{_WORD}[,:]?\s+)?(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}){_TIME}$"
 )
+
+
+#: The non-ASCII chars re's case-insensitive matching pairs with ASCII letters (tests check this
+#: against re itself). A text without them holds a case-insensitive match of an ASCII text only
+#: if its lower-cased form holds the lower-cased text.
+ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
+
+
+def has_case_twins(text: str) -> bool:
+    for twin in ASCII_CASE_TWINS:  # str.find per char: quicker than a regex scan
+        if twin in text:
+            return True
+    return False
 
 
 def normalise(line: str) -> str:
@@ -124,12 +139,14 @@ class CreditDetector:
             return
         alt = "|".join(re.escape(n) for n in names)
         # Glued credits: only capitalised names of 3+ chars, so "...Grundpa" never reads as "dpa".
-        glued = "|".join(re.escape(n) for n in names if len(n) >= 3 and n[0].isupper())
+        glued = "|".join(re.escape(n) for n in names if len(n) >= GLUED_SUFFIX and n[0].isupper())
         # lower-case letter (or closing quote) immediately followed by a credit name at line end
         self._glued = LazyRegex(rf"[^\W\d_{UPPER}]['’”\"]?(?:{glued})\.?$")
         # Speed: a glued credit ends the line, so the line must end with a name (or name + ".").
-        self._glued_names = tuple(n for n in names if len(n) >= 3 and n[0].isupper())
+        self._glued_names = tuple(n for n in names if len(n) >= GLUED_SUFFIX and n[0].isupper())
         self._glued_ends = self._glued_names + tuple(f"{n}." for n in self._glued_names)
+        # ... so its last GLUED_SUFFIX chars are one of these (names have at least that many)
+        self._glued_suffixes = frozenset(end[-GLUED_SUFFIX:] for end in self._glued_ends)
         # Speed: without a "/" a credit-only line is one name, maybe in brackets: short.
         self._max_name = max(map(len, names))
         # ... and, for an ASCII line, its lower-cased text without the brackets is one of these
@@ -157,23 +174,25 @@ class CreditDetector:
 
     def candidates(self, lines: Sequence[str]) -> list[bool]:
         """Per (stripped) line: may :meth:`glued` or :meth:`credit_only` hold? A cheap
-        necessary test for a whole page at once (their own first checks), so most lines
-        skip both calls."""
+        necessary test for a whole page at once (their own first checks, and what their
+        regexes need of a line's last or non-ASCII chars), so most lines skip both calls."""
         if not self.enabled:
             return [False] * len(lines)
-        ends, short, folded = self._glued_ends, self._max_name + 2, self._folded_names
+        ends, suffixes, short, folded = self._glued_ends, self._glued_suffixes, self._max_name + 2, self._folded_names
+        # (the suffix test is a cheap first look: endswith tries every name)
         if folded is None:
             return [
-                (len(line) <= 80 and (len(line) <= short or "/" in line))
-                or (len(line) <= HEADLINE_MAX_CHARS and line.endswith(ends))
+                ((size := len(line)) <= 80 and (size <= short or "/" in line))
+                or (size <= HEADLINE_MAX_CHARS and line[-GLUED_SUFFIX:] in suffixes and line.endswith(ends))
                 for line in lines
             ]
-        # Without "/" the credit-only regex is ``\(?(?i:name)\)?`` (no name holds a bracket);
-        # for ASCII text its case-insensitive match is plain lower-casing.
+        # Without "/" the credit-only regex is ``\(?(?i:name)\)?`` (no name holds a bracket):
+        # for ASCII text its case-insensitive match is plain lower-casing, and other text's
+        # non-ASCII chars match a name's (ASCII) chars only as case twins.
         return [
-            (len(line) <= 80 and ("/" in line or (len(line) <= short and (
-                not line.isascii() or line.lower().strip("()") in folded))))
-            or (len(line) <= HEADLINE_MAX_CHARS and line.endswith(ends))
+            ((size := len(line)) <= 80 and ("/" in line or (size <= short and (
+                line.lower().strip("()") in folded if line.isascii() else has_case_twins(line)))))
+            or (size <= HEADLINE_MAX_CHARS and line[-GLUED_SUFFIX:] in suffixes and line.endswith(ends))
             for line in lines
         ]
 
