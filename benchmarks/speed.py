@@ -134,6 +134,21 @@ def timed(cmd: list[str], sample: bool = False) -> tuple[float, RssSampler | Non
     return elapsed, sampler
 
 
+#: A fixed amount of pure-Python work: timed alone and two at once in every repetition, it shows
+#: how fast the (shared) machine was while the runs beside it were timed.
+GAUGE_SCRIPT = "def work():\n    s = 0\n    for i in range(10_000_000):\n        s += i\n\n\nwork()\n"
+
+
+def gauge(script: Path) -> tuple[float, float]:
+    """(seconds for the gauge alone, seconds for two gauges at once)."""
+    alone = timed([sys.executable, str(script)])[0]
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, str(script)]) for _ in range(2)]
+    for proc in procs:
+        proc.wait()
+    return alone, time.perf_counter() - started
+
+
 def newsclean_cmd(inp: Path, out: Path, jobs: int, *extra: str) -> list[str]:
     return [*NEWSCLEAN, "clean", str(inp), "-o", str(out), "-j", str(jobs), "-q", *extra]
 
@@ -158,12 +173,16 @@ def main() -> None:
         one_dump.write_text(dumps.open(encoding="utf-8").readline(), encoding="utf-8")
         ref_script = tmp / "reference.py"
         ref_script.write_text(REFERENCE_SCRIPT)
+        gauge_script = tmp / "gauge.py"
+        gauge_script.write_text(GAUGE_SCRIPT)
+        gauges: list[tuple[float, float]] = []
         out = tmp / "out.jsonl"
         nodedup = ["--set", "NEWSCLEAN_DEDUP=false"]
 
         runs: dict[str, list[float]] = {k: [] for k in ("ref", "html1", "html2", "text1", "text2", "ref0", "nc0", "nct0")}
         for rep in range(args.repeat):
             print(f"repetition {rep + 1}/{args.repeat}", file=sys.stderr)
+            gauges.append(gauge(gauge_script))
             # Start-up alone (one document), to report steady-state rates beside whole-process times.
             runs["ref0"].append(timed([sys.executable, str(ref_script), str(one_page)])[0])
             runs["nc0"].append(timed(newsclean_cmd(one_page, out, 1, *nodedup))[0])
@@ -196,6 +215,10 @@ def main() -> None:
     lines = [
         f"Pages: {n_pages} benchmark HTML pages; dumps: {n_dumps} text documents (the dumps five times); {args.repeat} alternating runs, medians; "
         f"{cores} cores. Whole-process wall time (start-up included).",
+        f"Machine gauge (a fixed pure-Python loop, once per repetition): alone "
+        f"{', '.join(f'{a:.2f}' for a, _ in gauges)} s; two at once "
+        f"{', '.join(f'{b:.2f}' for _, b in gauges)} s (equal times: two free cores; slower "
+        f"runs of it: a busier machine, and slower runs beside it).",
         "",
         "| measure | value | target |",
         "|---|---|---|",
