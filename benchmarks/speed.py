@@ -217,8 +217,9 @@ def main() -> None:
         f"{cores} cores. Whole-process wall time (start-up included).",
         f"Machine gauge (a fixed pure-Python loop, once per repetition): alone "
         f"{', '.join(f'{a:.2f}' for a, _ in gauges)} s; two at once "
-        f"{', '.join(f'{b:.2f}' for _, b in gauges)} s (equal times: two free cores; slower "
-        f"runs of it: a busier machine, and slower runs beside it).",
+        f"{', '.join(f'{b:.2f}' for _, b in gauges)} s; the machine's own two-process throughput "
+        f"{', '.join(f'{2 * a / b:.2f}' for a, b in gauges)} × one (2.00: two free cores; it bounds "
+        f"every -j 2 / -j 1 figure below).",
         "",
         "| measure | value | target |",
         "|---|---|---|",
