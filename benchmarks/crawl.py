@@ -9,7 +9,9 @@ command fetches them all, in three set-ups:
 - full, pool      the CPU stages in a process pool, one worker per core (the default);
 
 and, for reference, the single-process rate of the CPU stages alone (extract → clean →
-title → language → date, no HTTP), measured in this process over the same pages.
+title → language → date, no HTTP), measured in this process over the same pages right
+before and right after the pooled run (their mean; a shared machine's speed drifts),
+each beside a machine gauge (a fixed pure-Python loop, alone and two at once).
 
 Target: full/pool ≥ 0.8 × cores × single-process rate, or the fetch-only rate if lower.
 Rates are pages per second over the WHOLE run: from the engine's "Spider opened"
@@ -33,6 +35,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +48,9 @@ from w3lib.encoding import html_to_unicode
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.speed import GAUGE_SCRIPT, gauge  # noqa: E402
 
 
 def load_pages(data: Path, limit: int) -> list[bytes]:
@@ -172,22 +178,35 @@ def main() -> None:
         tmpdir = Path(tmp)
         urls_file = tmpdir / "urls.txt"
         urls_file.write_text("".join(f"{server.base}/p/{i}.html\n" for i in range(len(pages))), encoding="utf-8")
+        gauge_script = tmpdir / "gauge.py"
+        gauge_script.write_text(GAUGE_SCRIPT)
         runs = {
             "fetch-only": run_crawl(urls_file, tmpdir / "fetch.jsonl", {"ITEM_PIPELINES": "{}"}),
             "full chain, inline (1 process)": run_crawl(urls_file, tmpdir / "inline.jsonl", {"NEWSCLEAN_WORKERS": "-1"}),
-            f"full chain, process pool": run_crawl(urls_file, tmpdir / "pool.jsonl",
-                                                   {"NEWSCLEAN_WORKERS": str(args.workers),
-                                                    **({"NEWSCLEAN_POOL_START_METHOD": args.start_method}
-                                                       if args.start_method else {}),
-                                                    **dict(item.split("=", 1) for item in args.set)}),
         }
-        single = single_process_rate(pages, server.base)
+        # The reference rate right before and right after the pooled run, and the machine
+        # gauge beside each: a shared machine's speed drifts within a minute.
+        gauges = [gauge(gauge_script)]
+        singles = [single_process_rate(pages, server.base)]
+        runs["full chain, process pool"] = run_crawl(urls_file, tmpdir / "pool.jsonl",
+                                                     {"NEWSCLEAN_WORKERS": str(args.workers),
+                                                      **({"NEWSCLEAN_POOL_START_METHOD": args.start_method}
+                                                         if args.start_method else {}),
+                                                      **dict(item.split("=", 1) for item in args.set)})
+        singles.append(single_process_rate(pages, server.base))
+        gauges.append(gauge(gauge_script))
     server.stop()
 
-    single_wall, single_cpu = single
+    single_wall = statistics.mean(wall for wall, _ in singles)
+    single_cpu = statistics.mean(cpu for _, cpu in singles)
     fetch = runs["fetch-only"]
     pool = runs["full chain, process pool"]
-    print(f"{len(pages)} pages, {cores} usable cores, load average {os.getloadavg()[0]:.1f} at the end\n")
+    print(f"{len(pages)} pages, {cores} usable cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"Machine gauge before / after the pooled run (a fixed pure-Python loop): alone "
+          f"{' / '.join(f'{a:.2f}' for a, _ in gauges)} s, two at once {' / '.join(f'{b:.2f}' for _, b in gauges)} s"
+          f" (two-process throughput {' / '.join(f'{2 * a / b:.2f}' for a, b in gauges)} × one; 2.00 = two free cores)."
+          f" CPU stages alone before / after: {' / '.join(f'{wall:.1f}' for wall, _ in singles)} pages/s (their mean is"
+          f" the reference below)\n")
     print("| set-up | pages | whole run s | pages/s, whole run | pages/s from pool ready | CPU s | command s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, run in runs.items():
