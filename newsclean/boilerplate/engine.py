@@ -41,7 +41,7 @@ from functools import lru_cache
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Container, Iterable, NamedTuple, Sequence
 
 from newsclean.boilerplate import structure
 from newsclean.boilerplate.structure import (
@@ -412,6 +412,28 @@ RUN_MAX = 3
 _CACHE_MAX = 50_000
 
 
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    """``cache[key] = value``, the cache started over past _CACHE_MAX entries; returns value."""
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _head_alike(head: Head, prefixes: Container[str], lead_chars: Iterable[str]) -> tuple[Any, ...]:
+    """What of ``head`` patterns can read: its first letter, which of its key's first chars
+    are in ``prefixes``, which of ``lead_chars`` its lead holds. Heads alike in these are
+    alike for every such pattern."""
+    char, key, lead = head
+    if key is None:
+        return (char, None)  # the first letter picks (none: no letter)
+    return (
+        char,
+        tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in prefixes),
+        tuple(c for c in lead_chars if c in lead) if lead else (),
+    )
+
+
 class PrefixGate:
     """Can any of ``patterns`` match starting exactly at a spot? A cheap necessary test on the
     spot's first chars, for regexes tried at many spots (glued markers, tails of long lines).
@@ -429,9 +451,7 @@ class PrefixGate:
             return True
         found = self._open.get(key)
         if found is None:
-            if len(self._open) > _CACHE_MAX:
-                self._open.clear()
-            found = self._open[key] = _starts_with_any(key.lower(), self.prefixes)
+            found = _remember(self._open, key, _starts_with_any(key.lower(), self.prefixes))
         return found
 
 
@@ -527,21 +547,11 @@ class _RuleSet:
         in the line's lead (before its first letter); one starting with a letter, at the key.
         Without an ASCII key, only the first letter picks.
         """
-        # Heads alike in all the patterns read (first letter, which of the key's first chars
-        # start a pattern, which lead chars they hold) share picks: worked out once.
-        if key is None:
-            alike: tuple[Any, ...] = (char, None)
-        else:
-            alike = (
-                char,
-                tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._by_prefix),
-                tuple(c for c in self._by_lead_char if c in lead) if lead else (),
-            )
+        # Heads alike in all the patterns read share picks: worked out once.
+        alike = _head_alike((char, key, lead), self._by_prefix, self._by_lead_char)
         found = self._picks.get(alike)
         if found is None:
-            if len(self._picks) > _CACHE_MAX:
-                self._picks.clear()
-            found = self._picks[alike] = self._find_head_picks(char, key, lead)
+            found = _remember(self._picks, alike, self._find_head_picks(char, key, lead))
         return found
 
     def _find_head_picks(self, char: str, key: str | None, lead: str) -> tuple[_Pick, ...]:
@@ -574,9 +584,7 @@ class _RuleSet:
             found = self._by_picks.get(picks)
             if found is None:
                 found = self._by_picks[picks] = self._candidates_of(picks)
-            if len(self._by_head) > _CACHE_MAX:
-                self._by_head.clear()
-            self._by_head[head] = found
+            _remember(self._by_head, head, found)
         return found
 
     def _candidates_of(self, picks: tuple[_Pick, ...]) -> tuple[_Candidate, ...]:
@@ -619,10 +627,7 @@ class _RuleSet:
         if candidates is None:
             if not self.rules or not text[:1].isalnum():
                 return self.find(text)
-            candidates = self._for_head(line_head(text))
-            if len(self._by_key) > _CACHE_MAX:
-                self._by_key.clear()
-            self._by_key[text[:PREFIX_LEN]] = candidates
+            candidates = _remember(self._by_key, text[:PREFIX_LEN], self._for_head(line_head(text)))
         return self._try(candidates, text, None) if candidates else None
 
     @staticmethod
@@ -951,9 +956,7 @@ class Cleaner:
             cache, known = self._quiet_heads, head  # type: ignore[assignment]
         found = cache.get(known)  # type: ignore[arg-type]
         if found is None:
-            if len(cache) > _CACHE_MAX:
-                cache.clear()
-            found = cache[known] = self._head_plan(head)  # type: ignore[index]
+            found = _remember(cache, known, self._head_plan(head))
         return found
 
     def _head_plan(self, head: Head) -> tuple[Any, ...]:
@@ -964,24 +967,14 @@ class Cleaner:
         # Heads with the same candidate rules share one plan (few distinct ones). What picks
         # them is cheap to read off a head: its first letter, which of its key's first chars
         # start some rule, which rules' lead chars its lead holds.
-        char, key, lead = head
-        if key is not None:
-            short = (
-                char,
-                tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in self._rule_prefixes),
-                tuple(c for c in self._rule_lead_chars if c in lead) if lead else (),
-            )
-        else:
-            short = (char, None)  # the first letter picks (none: no letter)
+        short = _head_alike(head, self._rule_prefixes, self._rule_lead_chars)
         found = self._plans_by_pick.get(short)
         if found is None:
             signature = (self._line.signature(head), self._next_line.signature(head), self._marker.signature(head))
             found = self._plans.get(signature)
             if found is None:
                 found = self._plans[signature] = self._new_plan(head)
-            if len(self._plans_by_pick) > _CACHE_MAX:
-                self._plans_by_pick.clear()
-            self._plans_by_pick[short] = found
+            _remember(self._plans_by_pick, short, found)
         return found
 
     def _new_plan(self, head: Head) -> tuple[Any, ...]:
