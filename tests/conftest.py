@@ -28,7 +28,8 @@ class FixtureSite:
     Special paths: /redirect/in (301 to a page on the same site), /redirect/out
     (302 to the same server under the name ``localhost``, i.e. another site),
     /slow/* (answered after ``slow_seconds``). ``overrides`` replaces a path's
-    body for one test (None = 404); ``requested`` lists every path asked for.
+    body for one test (None = 404); ``requested`` lists every path asked for,
+    ``user_agents`` every User-Agent header sent.
     """
 
     def __init__(self, root: Path = SITE_ROOT, slow_seconds: float = 1.0) -> None:
@@ -36,6 +37,7 @@ class FixtureSite:
         self.slow_seconds = slow_seconds
         self.overrides: dict[str, bytes | None] = {}
         self.requested: list[tuple[str, str]] = []  # (host header, path)
+        self.user_agents: set[str] = set()  # every User-Agent header sent
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -86,6 +88,7 @@ class FixtureSite:
                 path = urlsplit(self.path).path
                 with site._lock:
                     site.requested.append((self.headers.get("Host", ""), path))
+                    site.user_agents.add(self.headers.get("User-Agent", ""))
                 status, headers, body = site.body_for(path)
                 self.send_response(status)
                 for name, value in headers.items():

@@ -94,6 +94,10 @@ def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_cr
     assert "usuniety" not in " ".join(site_crawl.by_path)  # the 404
     # the worker pool ran the CPU stages
     assert "run in a pool of 2 worker processes" in site_crawl.log
+    # every request, robots.txt included, names newsclean and the contact page
+    settings = load_settings()
+    contact_agent = settings.get("USER_AGENT").replace("{contact}", settings.get("NEWSCLEAN_CONTACT_URL"))
+    assert site_server.user_agents == {contact_agent}
 
 
 def test_sitemap_crawl_removes_boilerplate_that_trafilatura_drops(site_crawl):
@@ -164,8 +168,10 @@ def test_articles_spider_takes_repeated_urls_and_a_urls_file(site_server, tmp_pa
                          encoding="utf-8")
     result = crawl(site_server, tmp_path, "articles",
                    "-a", f"url={site_server.base}{RADA}", "-a", f"url={site_server.base}{HARBOUR}",
-                   "-a", f"urls_file={urls_file}", "-O", str(tmp_path / "also.csv"))
+                   "-a", f"urls_file={urls_file}", "-O", str(tmp_path / "also.csv"),
+                   settings={"NEWSCLEAN_CONTACT_URL": "https://example.org/about-our-crawler"})
     assert set(result.by_path) == {RADA, HARBOUR, FESTIWAL}
+    assert site_server.user_agents == {"newsclean/0.1 (+https://example.org/about-our-crawler)"}
     assert "Skipped invalid URL 'not a url'" in result.log
     # a second stock feed export (FILE.csv) next to the JSONL: newsclean's flat CSV
     with (tmp_path / "also.csv").open(encoding="utf-8", newline="") as fh:

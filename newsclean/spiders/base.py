@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newsclean.middlewares import same_site
 from newsclean.pipelines import offloaded_pipelines
@@ -42,10 +42,13 @@ def configure_crawl(settings: BaseSettings) -> None:
         settings.set("FEEDS", settings.getdict("NEWSCLEAN_DEFAULT_FEEDS"), priority="spider")
     agent = settings.get("USER_AGENT") or ""
     if "{contact}" in agent:
+        # Above the value's own priority: `scrapy crawl` merges its settings into the crawler
+        # after this runs, and that merge overwrites values of equal priority (the project's
+        # USER_AGENT would come back with "{contact}" in it).
         settings.set(
             "USER_AGENT",
             agent.replace("{contact}", settings.get("NEWSCLEAN_CONTACT_URL") or ""),
-            priority=settings.getpriority("USER_AGENT"),
+            priority=max(settings.getpriority("USER_AGENT") + 1, SETTINGS_PRIORITIES["spider"]),
         )
 
 
