@@ -18,12 +18,14 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 OFFLOAD_PATH = "newsclean.pipelines.ProcessPoolStages"
+#: NEWSCLEAN_POOL_START_METHOD's default: the pool `scrapy crawl` forks early, else a fork server (see prestart_pool).
+AUTO = "auto"
 
 
 def _stage_paths(settings: BaseSettings) -> list[str]:
@@ -134,22 +138,111 @@ def _fork_server_preload(stage_paths: list[str]) -> list[str]:
     return [FORK_SERVER_PRELOAD, *(path.rpartition(".")[0] for path in stage_paths)]
 
 
+class _EarlyPool(NamedTuple):
+    """A crawl pool started before the crawler exists (see :func:`prestart_pool`)."""
+
+    #: what it was started with: the pipeline takes it over only if its own are the same
+    settings_values: dict[str, Any]
+    stage_paths: list[str]
+    workers: int
+    pool: ProcessPoolExecutor
+    answers: list[Future[int]]  # one per worker, done once its stages are set up
+
+
+#: The pool :func:`prestart_pool` started, until a ProcessPoolStages takes it (or the command ends).
+_early_pool: _EarlyPool | None = None
+
+
+def prestart_pool(settings: BaseSettings) -> str | None:
+    """Give the crawl pool a head start while Scrapy sets itself up; how ("fork",
+    "forkserver"), or None when this crawl pools no stages (or starts its pool by spawn).
+
+    ``settings``: the crawl's, as its crawler will hold them (the spider's
+    ``update_settings`` applied). Called by ``scrapy crawl`` before Scrapy builds the
+    crawler (~0.2 s), once Scrapy, trafilatura and the stage modules are imported
+    (the command has loaded the pipelines).
+
+    "fork" (``NEWSCLEAN_POOL_START_METHOD`` "auto", Linux, this process still has one thread): the workers are forked from this
+    process now and set up their stages (~0.3 s) while Scrapy builds the crawler and opens
+    the spider; the pool pipeline takes this pool over when its settings are these (else
+    it shuts it down and starts its own). A fork server would first need ~0.4 s to start
+    Python and import Scrapy and trafilatura again, after the spider opened.
+    "forkserver": elsewhere, the pool's fork server starts now (:func:`prestart_fork_server`).
+    """
+    stage_paths = _stage_paths(settings)
+    workers = settings.getint("NEWSCLEAN_WORKERS")
+    method = settings.get("NEWSCLEAN_POOL_START_METHOD") or AUTO
+    if not stage_paths or workers < 0 or method not in (AUTO, "forkserver"):
+        return None
+    if method == AUTO and _early_pool is None and _can_fork_now():
+        try:
+            start_early_pool(settings, multiprocessing.get_context("fork"))
+            return "fork"
+        except Exception:  # only a head start: the pipeline starts its pool itself otherwise
+            logger.debug("newsclean: early pool failed to start", exc_info=True)
+    return "forkserver" if prestart_fork_server(settings) else None
+
+
+def _can_fork_now() -> bool:
+    # fork copies only the calling thread: with others alive, a lock one of them holds
+    # stays locked in the child
+    return (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def start_early_pool(settings: BaseSettings, context: Any) -> None:
+    """Start the crawl pool for ``settings`` in ``context`` and keep it for the pipeline."""
+    global _early_pool
+    values, stage_paths = _picklable(settings), _stage_paths(settings)
+    workers = settings.getint("NEWSCLEAN_WORKERS") or _usable_cores()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(values, stage_paths))
+    try:
+        answers = [pool.submit(_worker_pid) for _ in range(workers)]  # forks all workers at the first
+    except Exception:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    _early_pool = _EarlyPool(values, stage_paths, workers, pool, answers)
+
+
+def take_early_pool(settings_values: dict[str, Any], stage_paths: list[str],
+                    workers: int) -> tuple[ProcessPoolExecutor, list[Future[int]]] | None:
+    """The pool :func:`prestart_pool` started, if it was started with these; None otherwise
+    (a pool started with other settings is shut down). Taken once."""
+    global _early_pool
+    early, _early_pool = _early_pool, None
+    if early is None:
+        return None
+    if (early.settings_values, early.stage_paths, early.workers) == (settings_values, stage_paths, workers):
+        return early.pool, early.answers
+    early.pool.shutdown(wait=False, cancel_futures=True)
+    logger.info("newsclean: the crawl's settings are not the ones the early pool started with; starting another")
+    return None
+
+
+def discard_early_pool() -> None:
+    """Shut down an early pool no crawl took (the crawl did not start)."""
+    global _early_pool
+    early, _early_pool = _early_pool, None
+    if early is not None:
+        early.pool.shutdown(wait=False, cancel_futures=True)
+
+
 def prestart_fork_server(settings: BaseSettings) -> bool:
     """Start the crawl pool's fork server now, if this crawl will use one; True if started.
 
-    Called by ``scrapy crawl`` before Scrapy sets itself up (~0.8 s of imports,
-    components, spider): the server's own imports, stage set-up and warm-up page
-    (~0.9 s) then run meanwhile on another core instead of after the spider opens.
-    ``ensure_running`` only launches the server process and returns; the pool
-    later connects to the same server (the preload list is the same).
+    Called by :func:`prestart_pool` when it cannot fork the workers early: the server's
+    own imports, stage set-up and warm-up page (~0.65 s) then run while Scrapy builds
+    the crawler, on another core. ``ensure_running`` only launches the server process
+    and returns; the pool later connects to the same server (the preload list is the same).
     """
     # the project's settings as the command sees them (the spider moves the stages
     # into NEWSCLEAN_STAGES later), or settings a crawl has already configured
     stage_paths = _stage_paths(settings) or offloaded_pipelines(settings)[1]
-    method = settings.get("NEWSCLEAN_POOL_START_METHOD") or "forkserver"
-    if not stage_paths or settings.getint("NEWSCLEAN_WORKERS") < 0 or method != "forkserver":
+    method = settings.get("NEWSCLEAN_POOL_START_METHOD") or AUTO
+    if not stage_paths or settings.getint("NEWSCLEAN_WORKERS") < 0 or method not in (AUTO, "forkserver"):
         return False
-    if method not in multiprocessing.get_all_start_methods():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
         return False
     from multiprocessing import forkserver
 
@@ -196,7 +289,9 @@ class ProcessPoolStages:
         self.stage_paths = _stage_paths(settings)
         workers = settings.getint("NEWSCLEAN_WORKERS")
         self.workers = workers if workers != 0 else _usable_cores()
-        self.start_method = settings.get("NEWSCLEAN_POOL_START_METHOD") or "forkserver"
+        method = settings.get("NEWSCLEAN_POOL_START_METHOD") or AUTO
+        # how this pipeline starts a pool itself (auto: when no early pool is there to take)
+        self.start_method = "forkserver" if method == AUTO else method
         if self.start_method not in multiprocessing.get_all_start_methods():
             self.start_method = "spawn"
         self.pool: ProcessPoolExecutor | None = None
@@ -234,11 +329,16 @@ class ProcessPoolStages:
     async def _start_pool(self) -> ProcessPoolExecutor:
         started = time.monotonic()
         pool: ProcessPoolExecutor | None = None
+        early = None
         try:
-            if self.start_method == "fork":  # fork from the reactor thread itself, never from a helper thread
-                pool, answers = self._launch_pool()
+            values = _picklable(self.settings)
+            early = take_early_pool(values, self.stage_paths, self.workers)
+            if early is not None:  # forked before the crawler existed (see prestart_pool)
+                pool, answers = early
+            elif self.start_method == "fork":  # fork from the reactor thread itself, never from a helper thread
+                pool, answers = self._launch_pool(values)
             else:  # launching blocks until the fork server has preloaded: off the reactor thread
-                pool, answers = await asyncio.to_thread(self._launch_pool)
+                pool, answers = await asyncio.to_thread(self._launch_pool, values)
             await asyncio.gather(*(asyncio.wrap_future(answer) for answer in answers))
         except Exception as exc:
             if pool is not None:
@@ -251,12 +351,13 @@ class ProcessPoolStages:
         self.pool = pool
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("newsclean/pool/startup_seconds", round(time.monotonic() - started, 3))
-        logger.info("newsclean: %d stages run in a pool of %d worker processes", len(self.stage_paths), self.workers)
+        logger.info("newsclean: %d stages run in a pool of %d worker processes%s", len(self.stage_paths), self.workers,
+                    " (started before the crawler)" if early is not None else "")
         return pool
 
-    def _launch_pool(self) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
-        """A new pool, and one question per worker that it answers once its stages are set up."""
-        values = _picklable(self.settings)
+    def _launch_pool(self, values: dict[str, Any]) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
+        """A new pool, and one question per worker that it answers once its stages are set up.
+        ``values``: the settings the workers build their stages from (see _picklable)."""
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # The fork server imports the stage modules and warms them up once; workers fork from it.

@@ -109,9 +109,12 @@ DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 # them here. Workers: 0 = one per usable core; -1 = run inline in the reactor process.
 NEWSCLEAN_STAGES = []
 NEWSCLEAN_WORKERS = 0
-# forkserver: the stage modules are imported once, workers fork from a clean server
-# process (no reactor threads); "spawn" where forkserver does not exist.
-NEWSCLEAN_POOL_START_METHOD = "forkserver"
+# auto: on Linux `scrapy crawl` forks the workers from itself before Scrapy builds the
+# crawler (it has imported Scrapy and the stage modules by then; no reactor threads yet);
+# elsewhere, or when the crawl's settings turn out different, "forkserver": the stage
+# modules are imported once in a clean server process the workers fork from. "spawn"
+# where forkserver does not exist.
+NEWSCLEAN_POOL_START_METHOD = "auto"
 # Bytes of fetched pages the engine holds while they wait to be cleaned. Scrapy's 5 MB is
 # about 30 news pages, which a fast site fills long before the pool's workers have started
 # (about a second); with 32 MB (~200 pages) downloading goes on meanwhile.

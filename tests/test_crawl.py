@@ -7,14 +7,15 @@ crawl machinery and on what trafilatura removes by itself.
 """
 from __future__ import annotations
 
-import csv
 import asyncio
+import csv
 import json
 import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,9 @@ def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_cr
     # non-HTML: fetched, dropped with a logged reason
     assert "Skipped non-HTML response" in site_crawl.log and "application/pdf" in site_crawl.log
     assert "usuniety" not in " ".join(site_crawl.by_path)  # the 404
-    # the worker pool ran the CPU stages
-    assert "run in a pool of 2 worker processes" in site_crawl.log
+    # the worker pool ran the CPU stages; its workers were forked by the command before
+    # Scrapy built the crawler (prestart_pool)
+    assert "run in a pool of 2 worker processes (started before the crawler)" in site_crawl.log
     # every request, robots.txt included, names newsclean and the contact page
     settings = load_settings()
     contact_agent = settings.get("USER_AGENT").replace("{contact}", settings.get("NEWSCLEAN_CONTACT_URL"))
@@ -452,6 +454,63 @@ def test_fork_server_warm_up_builds_the_crawl_stages():
     settings = load_settings()
     configure_crawl(settings)
     assert [type(stage) for stage in pipelines._worker_chain.stages] == ProcessPoolStages.stage_classes(settings)
+
+
+class PidStage(Stage):
+    name = "pid"
+
+    def process(self, item) -> None:
+        item["body"] = f"worker {os.getpid()}"
+
+
+def test_pipeline_takes_the_early_pool_only_if_started_with_its_settings():
+    import newsclean.pipelines as pipelines
+
+    def settings(**extra) -> Settings:
+        return Settings({"NEWSCLEAN_STAGES": [f"{__name__}.PidStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn", **extra})
+
+    async def crawl_one(pipeline: ProcessPoolStages) -> tuple[ProcessPoolExecutor, dict]:
+        await pipeline.open_spider()
+        try:
+            item = await pipeline.process_item(new_item(source="a", input_kind="html", html="<p>x</p>"))
+            return pipeline.pool, item
+        finally:
+            await pipeline.close_spider()
+
+    spawn = multiprocessing.get_context("spawn")  # as prestart_pool forks; spawn is safe in a test process
+    pipelines.start_early_pool(settings(), spawn)
+    early = pipelines._early_pool.pool
+    pool, item = asyncio.run(crawl_one(ProcessPoolStages(settings())))
+    assert pool is early and item["body"].startswith("worker ")
+    assert pipelines._early_pool is None  # taken once
+
+    pipelines.start_early_pool(settings(), spawn)
+    early = pipelines._early_pool.pool
+    pool, item = asyncio.run(crawl_one(ProcessPoolStages(settings(TEST_OTHER="changed by the spider"))))
+    assert pool is not early and item["body"].startswith("worker ")
+    with pytest.raises(RuntimeError):  # shut down: its workers had the other settings
+        early.submit(os.getpid)
+
+    pipelines.start_early_pool(settings(), spawn)
+    early = pipelines._early_pool.pool
+    pipelines.discard_early_pool()  # the crawl never started
+    assert pipelines._early_pool is None
+    with pytest.raises(RuntimeError):
+        early.submit(os.getpid)
+
+
+def test_no_head_start_when_a_crawl_pools_nothing_or_spawns_its_pool():
+    # (the head start itself is checked in a real crawl: test_sitemap_crawl_exports_exactly_the_allowed_articles)
+    from newsclean.pipelines import _early_pool, prestart_pool
+
+    crawl = load_settings()
+    configure_crawl(crawl)
+    for key, value in (("NEWSCLEAN_WORKERS", -1), ("NEWSCLEAN_POOL_START_METHOD", "spawn"), ("NEWSCLEAN_STAGES", [])):
+        other = crawl.copy()
+        other.set(key, value, priority="cmdline")
+        assert prestart_pool(other) is None
+    assert _early_pool is None
 
 
 def test_fork_server_head_start_only_when_a_crawl_pools_its_stages():

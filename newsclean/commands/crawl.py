@@ -3,7 +3,7 @@
 Stock Scrapy keeps only the last ``-a url=...``; newsclean's spiders take
 several URLs, so repeated values are joined with commas (``-a url=A -a url=B``
 is ``-a url=A,B``). It exits with 1 when the crawl pool could not start, and
-starts the pool's fork server before Scrapy sets itself up.
+starts the pool before Scrapy sets itself up (:func:`newsclean.pipelines.prestart_pool`).
 """
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import argparse
 
 from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import Settings
 
-from newsclean.pipelines import POOL_FAILED_REASON, prestart_fork_server
+from newsclean.pipelines import POOL_FAILED_REASON, discard_early_pool, prestart_pool
 
 #: Spider arguments whose repeated values are joined instead of replaced.
 REPEATABLE = ("url",)
@@ -40,10 +41,22 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        # The crawl pool's fork server sets up while Scrapy does (see prestart_fork_server).
-        assert self.settings is not None
-        prestart_fork_server(self.settings)
-        super().run(args, opts)
+        # The crawl pool sets up while Scrapy does (see prestart_pool).
+        prestart_pool(self._crawl_settings(args))
+        try:
+            super().run(args, opts)
+        finally:
+            discard_early_pool()
+
+    def _crawl_settings(self, args: list[str]) -> Settings:
+        """The settings the crawler will hold: the command's, then the spider's ``update_settings``."""
+        assert self.settings is not None and self.crawler_process is not None
+        settings = self.settings.copy()
+        try:
+            self.crawler_process.spider_loader.load(args[0]).update_settings(settings)
+        except Exception:  # no such spider, no argument: Scrapy says so in a moment
+            return self.settings.copy()
+        return settings
 
     def _create_crawler(self, spidercls):  # type: ignore[no-untyped-def]
         crawler = super()._create_crawler(spidercls)
