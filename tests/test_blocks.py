@@ -300,3 +300,36 @@ def test_stoplist_choice_is_the_plain_count():
     for text in samples + [line for path in SEEDS for line in _seed(path)[0][:40]]:
         counts = Counter(text.lower().split())
         assert _best_stoplist(counts) == plain(counts), text
+
+
+def test_stoplist_shortcuts_rule_out_no_indexed_word(monkeypatch):
+    from newsclean.boilerplate import blocks
+
+    table = blocks._language_table()
+    index = blocks._word_languages()
+    # the hash filter flags every indexed word's slot
+    assert table.maybe[blocks._hash_slots(index)].all()
+    # the remembered rows are the index's, also once the memory has started over
+    monkeypatch.setattr(blocks, "_RECENT_MAX", 5)
+    words = sorted(index)[::5000] + ["zzqx", "the", "der", "qqqq"]
+    for chunk in (words[:7], words, words[3:], words[::-1]):
+        assert table.rows_of(chunk) == [table.row.get(word, 0) for word in chunk]
+    assert len(table.recent) <= 5 + len(words)
+
+
+def test_lines_sharing_first_or_last_words():
+    import math
+
+    from newsclean.boilerplate.blocks import LINE_FEATURES, line_features
+
+    lines = [
+        "Alice says: hello there",
+        "Bob says: hello there",
+        "—",  # no word
+        "Alice wrote one two three four five six seven eight nine ten there",  # 13 words: its last one is not compared
+        "Carol asks",
+    ]
+    rows = line_features(lines, frozenset())
+    first, last = LINE_FEATURES.index("same_first_word"), LINE_FEATURES.index("same_last_word")
+    assert [row[first] for row in rows] == [math.log1p(1), 0.0, 0.0, math.log1p(1), 0.0]
+    assert [row[last] for row in rows] == [math.log1p(1), math.log1p(1), 0.0, 0.0, 0.0]

@@ -41,7 +41,7 @@ from functools import lru_cache
 from itertools import chain, compress, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 
 from newsclean.stoplists import word_languages
 
@@ -108,10 +108,22 @@ def _top_word_counts(lines: Sequence[str], words_at: Callable[[int], list[str]],
     return counts
 
 
+_HASH_SLOTS = 1 << 22  # flags in the table's hash filter (~4% of them set)
+_RECENT_MAX = 8192  # word rows the table remembers (past it, it starts over)
+
+
 class _LanguageTable:
     """The word → stop lists index as a 0/1 matrix: a row per distinct tuple of list names
     (row 0: no list), a column per list name in sorted order, and each word's row. A
-    page's list scores are then one product."""
+    page's list scores are then one product.
+
+    Looking words up in the 150k-word dict costs a few cache misses each, so two shortcuts:
+    ``maybe`` flags the hash slots (the hash's low bits) of the indexed words; most of a
+    page's words are in no list and their slot is not flagged (equal words have equal
+    hashes, so no indexed word is ruled out; str hashes differ between processes, so the
+    flags are never stored). ``recent``: the rows of the words looked up lately, mostly the
+    stop words of the pages' few languages; a small dict stays in the cache.
+    """
 
     def __init__(self, index: dict[str, tuple[str, ...]]) -> None:
         import numpy as np
@@ -126,6 +138,26 @@ class _LanguageTable:
             [k for k, names in enumerate(tuples, 1) for _ in names],
             [column[name] for names in tuples for name in names],
         ] = 1.0
+        self.maybe = np.zeros(_HASH_SLOTS, bool)
+        self.maybe[_hash_slots(index)] = True
+        self.recent: dict[str, int] = {}
+
+    def rows_of(self, words: list[str]) -> list[int]:
+        """Each word's row (0: in no list)."""
+        rows = list(map(self.recent.get, words))
+        if None in rows:
+            if len(self.recent) > _RECENT_MAX:
+                self.recent.clear()
+            for k, row in enumerate(rows):
+                if row is None:
+                    rows[k] = self.recent[words[k]] = self.row.get(words[k], 0)
+        return rows
+
+
+def _hash_slots(words: Collection[str]) -> np.ndarray:
+    import numpy as np
+
+    return np.fromiter(map(hash, words), np.int64, len(words)) & (_HASH_SLOTS - 1)
 
 
 @lru_cache(maxsize=1)
@@ -138,8 +170,10 @@ def _best_stoplist(counts: Counter[str]) -> str | None:
     import numpy as np
 
     table = _language_table()
-    rows = list(map(table.row.get, counts, repeat(0)))
-    scores = np.fromiter(counts.values(), float, len(counts)) @ table.matrix[rows]  # integer sums: exact
+    maybe = table.maybe[_hash_slots(counts)]
+    rows = table.rows_of(list(compress(counts, maybe.tolist())))
+    hits = np.fromiter(counts.values(), float, len(counts))[maybe]
+    scores = hits @ table.matrix[rows]  # integer sums: exact
     best = int(scores.argmax())
     return table.names[best] if scores[best] > 0 else None
 
@@ -326,18 +360,14 @@ def _line_features(lines: Sequence[str], stop: frozenset[str], tokens: Tokens | 
     digit_words = per_line(np.frombuffer(bytes(map(str.isdigit, flat)), np.uint8))
     # lines sharing their last / first word with other short lines: "X says:", "Y commented
     # on", "Download ...": repeated templates of comment threads and teaser lists
-    flat.append("")  # the first / last word of a line that has none (or, for last, too many)
-    none = len(flat) - 1
-    firsts = list(map(flat.__getitem__, np.where(raw_words > 0, bounds[:-1], none).tolist()))
-    lasts = list(map(flat.__getitem__, np.where((raw_words > 0) & (raw_words <= 12), bounds[1:] - 1, none).tolist()))
+    # "": no word to share (for the last word, also a long line's), counted once: 0 others
+    firsts = [words[0] if words else "" for words in words_of]
+    lasts = [words[-1] if 0 < len(words) <= 12 else "" for words in words_of]
     first_counts, last_counts = Counter(firsts), Counter(lasts)
-    sharing = np.empty((2, n), np.intp)
-    sharing[0] = np.fromiter(map(first_counts.__getitem__, firsts), np.intp, n)
-    sharing[1] = np.fromiter(map(last_counts.__getitem__, lasts), np.intp, n)
+    first_counts[""] = last_counts[""] = 1
+    sharing = np.fromiter(chain(map(first_counts.__getitem__, firsts), map(last_counts.__getitem__, lasts)), np.intp, 2 * n)
     sharing -= 1
-    same_first, same_last = _log1p_counts(sharing, n)
-    same_first[raw_words == 0] = 0.0
-    same_last[(raw_words == 0) | (raw_words > 12)] = 0.0
+    same_first, same_last = _log1p_counts(sharing.reshape(2, n), n)
 
     # integer counts per line: words, characters, stop words, sentence ends
     counts = np.empty((4, n), np.intp)
