@@ -420,6 +420,10 @@ def _remember(cache: dict, key: Any, value: Any) -> Any:
     return value
 
 
+#: key[:1], key[:2], ... key[:PREFIX_LEN]
+_KEY_STARTS = [slice(size) for size in range(1, PREFIX_LEN + 1)]
+
+
 def _head_alike(head: Head, prefixes: Container[str], lead_chars: Iterable[str]) -> tuple[Any, ...]:
     """What of ``head`` patterns can read: its first letter, which of its key's first chars
     are in ``prefixes``, which of ``lead_chars`` its lead holds. Heads alike in these are
@@ -427,10 +431,11 @@ def _head_alike(head: Head, prefixes: Container[str], lead_chars: Iterable[str])
     char, key, lead = head
     if key is None:
         return (char, None)  # the first letter picks (none: no letter)
+    # (C iterators, no generator: this runs for each new line start)
     return (
         char,
-        tuple(key[:size] for size in range(1, min(len(key), PREFIX_LEN) + 1) if key[:size] in prefixes),
-        tuple(c for c in lead_chars if c in lead) if lead else (),
+        tuple(filter(prefixes.__contains__, map(key.__getitem__, _KEY_STARTS[: len(key)]))),
+        tuple(filter(lead.__contains__, lead_chars)) if lead else (),
     )
 
 
@@ -523,8 +528,6 @@ class _RuleSet:
         self._picks: dict[tuple[Any, ...], tuple[_Pick, ...]] = {}  # see _head_picks
         self._by_picks: dict[tuple[_Pick, ...], tuple[_Candidate, ...]] = {}
         self._by_head: dict[Head, tuple[_Candidate, ...]] = {}
-        # the same by a line's first PREFIX_LEN chars, for lines starting with a letter or digit
-        self._by_key: dict[str, tuple[_Candidate, ...]] = {}
 
     def _single(self, name: str) -> re.Pattern[str]:
         return self._for_names((name,))  # type: ignore[return-value]
@@ -613,25 +616,17 @@ class _RuleSet:
         that share them share the answers)."""
         return self._head_picks(*head) if self.rules else ()
 
-    def find(self, text: str, head: Head | None = None, low: str | None = None) -> re.Match[str] | None:
-        """``head``: the line's :func:`line_head`, if already known; ``low``: its
-        :func:`lower_for_search`, if already known."""
-        if not self.rules:
-            return None
-        return self._try(self._for_head(line_head(text) if head is None else head), text, low)
+    def candidates(self, head: Head) -> tuple[_Candidate, ...]:
+        """What find() tries, in order, on a line with this head."""
+        return self._for_head(head) if self.rules else ()
 
-    def find_line(self, text: str) -> re.Match[str] | None:
-        """find(text), the candidates looked up by the line's first PREFIX_LEN chars when
-        they fix its head (it starts with a letter or digit): no head to build."""
-        candidates = self._by_key.get(text[:PREFIX_LEN])
+    def find(
+        self, text: str, candidates: tuple[_Candidate, ...] | None = None, low: str | None = None
+    ) -> re.Match[str] | None:
+        """``candidates``: those for the line's head (see candidates()), if already known;
+        ``low``: its :func:`lower_for_search`, if already known."""
         if candidates is None:
-            if not self.rules or not text[:1].isalnum():
-                return self.find(text)
-            candidates = _remember(self._by_key, text[:PREFIX_LEN], self._for_head(line_head(text)))
-        return self._try(candidates, text, None) if candidates else None
-
-    @staticmethod
-    def _try(candidates: tuple[_Candidate, ...], text: str, low: str | None) -> re.Match[str] | None:
+            candidates = self.candidates(line_head(text))
         for regex, needs in candidates:
             if needs is not None:
                 if low is None:
@@ -650,9 +645,29 @@ class _RuleSet:
             return ()
         return tuple((self._single(name), texts, self.rules[name].max_chars) for name, texts in self._head_picks(*head))
 
-    def match(self, text: str, head: Head | None = None, low: str | None = None) -> Rule | None:
-        found = self.find(text, head, low)
+    def match(
+        self, text: str, candidates: tuple[_Candidate, ...] | None = None, low: str | None = None
+    ) -> Rule | None:
+        found = self.find(text, candidates, low)
         return self.rules[found.lastgroup] if found else None  # type: ignore[index]
+
+
+class _Plan(NamedTuple):
+    """What the rules need of a line with a given head (Cleaner._head_plan); heads with the
+    same candidate rules share one (few distinct ones). One per line serves both _cut_footer
+    and _drop_lines, so the second finds it at hand."""
+
+    #: per length band (Cleaner._bands[len(line)], up to TAIL_MAX), the regexes of the line /
+    #: next-line / marker rules that may act on the line, one of which must match for any to
+    #: act: (those to try on any line, {text: those to try on a line holding it
+    #: (lower_for_search)}, all of them (for a line lower_for_search cannot tell)); None where
+    #: no rule can act
+    bands: tuple[tuple[Any, ...] | None, ...]
+    #: each rule set's candidates for the line (_RuleSet.candidates)
+    line: tuple[_Candidate, ...]
+    next_line: tuple[_Candidate, ...]
+    marker: tuple[_Candidate, ...]
+    cut_after: tuple[_Candidate, ...]
 
 
 class Cleaner:
@@ -699,14 +714,15 @@ class Cleaner:
         self._bands = [bisect_left(self._band_lengths, length) for length in range(TAIL_MAX + 1)]
         # plans by a line's first PREFIX_LEN chars, which fix its head when it starts with a
         # letter or digit (most lines), else by its head
-        self._quiet_keys: dict[str, tuple[Any, ...]] = {}
-        self._quiet_heads: dict[Head, tuple[Any, ...]] = {}
+        self._quiet_keys: dict[str, _Plan] = {}
+        self._quiet_heads: dict[Head, _Plan] = {}
         # plans by candidate rules, and by what picks them (see _head_plan)
-        self._plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
-        self._plans_by_pick: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        rule_sets = (self._line, self._next_line, self._marker)
-        self._rule_prefixes = frozenset(prefix for rules in rule_sets for prefix in rules._by_prefix)
-        self._rule_lead_chars = sorted({c for rules in rule_sets for c in rules._by_lead_char})
+        self._plans: dict[tuple[tuple[str, ...], ...], _Plan] = {}
+        self._plans_by_pick: dict[tuple[Any, ...], _Plan] = {}
+        # the rule sets a plan serves (see _Plan)
+        self._plan_sets = (self._line, self._next_line, self._marker, self._cut_after)
+        self._rule_prefixes = frozenset(prefix for rules in self._plan_sets for prefix in rules._by_prefix)
+        self._rule_lead_chars = sorted({c for rules in self._plan_sets for c in rules._by_lead_char})
         # Speed: no footer cut before the earliest position any cut-after rule allows.
         self._footer_from = min((r.min_position for r in by_kind["cut-after"]), default=1.0)
         # Glued markers: only where a lower-case letter meets an upper-case one ("wordMarker")
@@ -753,7 +769,7 @@ class Cleaner:
         lines = self._cut_inline(lines, removed)
         # every step keeps lines stripped and not blank; the article-block finder's are checked
         if input_kind == "text" and self._blocks is not None and lines:
-            lines = [line for line in self._select_article(lines, removed) if line.strip()]
+            lines = list(filter(str.strip, self._select_article(lines, removed)))
         return CleanResult(text="\n".join(lines), removed=removed)
 
     def _select_article(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
@@ -829,19 +845,22 @@ class Cleaner:
     def _cut_footer(self, lines: list[str], removed: list[dict[str, str]]) -> list[str]:
         if not self._cut_after.rules:
             return lines
-        total = sum(map(len, lines)) + len(lines)  # chars, each line with its newline
-        get = self._cut_after._by_key.get
+        ends = _line_ends(lines)
+        total = ends[-1] if ends else 0  # chars, each line with its newline
+        get = self._quiet_keys.get
         # a match before the first line here would be too early for every rule
-        for index in range(_line_at(lines, self._footer_from * total), len(lines)):
+        for index in range(_line_at(lines, self._footer_from * total, ends), len(lines)):
             line = lines[index]
-            # Speed: most lines' first chars rule every cut-after rule out (no candidates)
-            if len(line) > SHORT_LINE_MAX or get(line[:PREFIX_LEN]) == ():
+            if len(line) > SHORT_LINE_MAX:
                 continue
-            found = self._cut_after.find_line(line)
+            # the cut-after rules to try come with the line's plan (most lines' first chars
+            # rule them all out)
+            candidates = (get(line[:PREFIX_LEN]) or self._line_plan(line)).cut_after
+            found = self._cut_after.find(line, candidates) if candidates else None
             if found is None:
                 continue
             rule = self._cut_after.rules[found.lastgroup]  # type: ignore[index]
-            start = sum(map(len, lines[:index])) + index
+            start = ends[index - 1] if index else 0
             if start >= rule.min_position * total and len(line) <= rule.max_chars:
                 removed.append({"rule": rule.id, "text": "\n".join(lines[index:])})
                 return lines[:index]
@@ -861,6 +880,7 @@ class Cleaner:
         tail_from: int | None = None  # _tail_start(lines), worked out when a list needs it
         quiet = self._quiet_lines(lines, twins)
         maybe_credit = self.credits.candidates(lines)
+        get = self._quiet_keys.get
         first_inner, last_inner = structure.HEADER_LINES + 1, count - structure.TAIL_LINES
         while index < count:
             position = index
@@ -872,21 +892,21 @@ class Cleaner:
                 previous is not None
                 and line[:1] == previous[:1]
                 and line[-1:] == previous[-1:]
-                and normalise(line) == normalise(previous)
-                and structure.is_repeatable(normalise(line))
+                and (normalised := normalise(line)) == normalise(previous)
+                and structure.is_repeatable(normalised)
             ):
                 removed.append({"rule": "struct:dup-lines", "text": line})
                 continue
             previous = line
             if not quiet[position]:
                 short = len(line) <= SHORT_LINE_MAX
-                head = line_head(line)
+                plan = get(line[:PREFIX_LEN]) or self._line_plan(line)
                 low = lower_for_search(line)
-                rule = self._line.match(line, head, low) if short else None
+                rule = self._line.match(line, plan.line, low) if short else None
                 if rule is not None and len(line) <= rule.max_chars:
                     removed.append({"rule": rule.id, "text": line})
                     continue
-                rule = self._next_line.match(line, head, low) if short else None
+                rule = self._next_line.match(line, plan.next_line, low) if short else None
                 if rule is not None:
                     dropped = [line]
                     if index < count and len(lines[index]) <= SHORT_LINE_MAX:
@@ -894,7 +914,7 @@ class Cleaner:
                         index += 1
                     removed.append({"rule": rule.id, "text": "\n".join(dropped)})
                     continue
-                marker = self._marker_line(line, head)
+                marker = self._marker_line(line, plan.marker)
                 if marker is not None:
                     if tail_from is None:
                         tail_from = _tail_start(lines)
@@ -923,12 +943,13 @@ class Cleaner:
         """Per line: can no line / next-line / marker rule match it (quiet)? ``twins``: whether
         the lines may hold a case twin (False: none does, known from the whole text)."""
         get = self._quiet_keys.get
+        band_of = self._bands
         quiet = [True] * len(lines)
         for position, line in enumerate(lines):
             length = len(line)
             if length > TAIL_MAX:  # too long for any of them
                 continue
-            band = (get(line[:PREFIX_LEN]) or self._line_plan(line))[length]
+            band = (get(line[:PREFIX_LEN]) or self._line_plan(line)).bands[band_of[length]]
             if band is None:
                 continue
             open_tests, keyed_tests, every_test = band
@@ -940,13 +961,13 @@ class Cleaner:
             elif open_tests and _any_match(open_tests, line):
                 quiet[position] = False
             else:
-                for text, tests in keyed_tests:  # most lines hold none of the texts
-                    if text in low and _any_match(tests, line):
+                for text in keyed_tests:  # most lines hold none of the texts
+                    if text in low and _any_match(keyed_tests[text], line):
                         quiet[position] = False
                         break
         return quiet
 
-    def _line_plan(self, line: str) -> tuple[Any, ...]:
+    def _line_plan(self, line: str) -> _Plan:
         """_head_plan of the line's head, kept by the line's first PREFIX_LEN chars when they fix
         its head (it starts with a letter or digit: most lines), else by its head."""
         head = line_head(line)
@@ -959,25 +980,22 @@ class Cleaner:
             found = _remember(cache, known, self._head_plan(head))
         return found
 
-    def _head_plan(self, head: Head) -> tuple[Any, ...]:
-        """Per line length up to TAIL_MAX, the regexes of the line / next-line / marker rules that
-        may act on a line with this head, one of which must match for any to act: (those to try
-        on any line, ((text, those to try on a line holding it (lower_for_search)), ...), all
-        of them (for a line lower_for_search cannot tell)); None where no rule can act."""
+    def _head_plan(self, head: Head) -> _Plan:
+        """What the rules need of a line with this head (see _Plan)."""
         # Heads with the same candidate rules share one plan (few distinct ones). What picks
         # them is cheap to read off a head: its first letter, which of its key's first chars
         # start some rule, which rules' lead chars its lead holds.
         short = _head_alike(head, self._rule_prefixes, self._rule_lead_chars)
         found = self._plans_by_pick.get(short)
         if found is None:
-            signature = (self._line.signature(head), self._next_line.signature(head), self._marker.signature(head))
+            signature = tuple(rules.signature(head) for rules in self._plan_sets)
             found = self._plans.get(signature)
             if found is None:
                 found = self._plans[signature] = self._new_plan(head)
             _remember(self._plans_by_pick, short, found)
         return found
 
-    def _new_plan(self, head: Head) -> tuple[Any, ...]:
+    def _new_plan(self, head: Head) -> _Plan:
         line, next_line, marker = (rules.rule_tests(head) for rules in (self._line, self._next_line, self._marker))
         bands: list[tuple[Any, ...] | None] = []
         for length in self._band_lengths:
@@ -990,13 +1008,16 @@ class Cleaner:
                     (regex, texts) for regex, texts, _ in next_line
                 ]
             bands.append(_quiet_band(tuple(tests)) if tests else None)
-        return tuple(bands[band] for band in self._bands)  # by line length: one look-up a line
+        return _Plan(tuple(bands), *(rules.candidates(head) for rules in self._plan_sets))
 
-    def _marker_line(self, line: str, head: Head | None = None) -> tuple[Rule, bool] | None:
-        """(rule, bare) when the line is a list marker, alone or with one headline after a colon."""
+    def _marker_line(
+        self, line: str, candidates: tuple[_Candidate, ...] | None = None
+    ) -> tuple[Rule, bool] | None:
+        """(rule, bare) when the line is a list marker, alone or with one headline after a colon.
+        ``candidates``: the marker rules' for the line's head, if already known."""
         if not self._marker.rules or len(line) > TAIL_MAX:
             return None
-        found = self._marker.find(line, head)
+        found = self._marker.find(line, candidates)
         if not found:
             return None
         rule = self._marker.rules[found.lastgroup]  # type: ignore[index]
@@ -1128,18 +1149,17 @@ def _finder(needle: str) -> Callable[[str, int], int]:
 
 def _tail_start(lines: list[str]) -> int:
     """Index of the first line in the last part of the text (after TAIL_SHARE of its chars)."""
-    return _line_at(lines, TAIL_SHARE * (sum(map(len, lines)) + len(lines)))
+    ends = _line_ends(lines)
+    return _line_at(lines, TAIL_SHARE * (ends[-1] if ends else 0), ends)
 
 
-def _line_at(lines: list[str], chars: float) -> int:
+def _line_at(lines: list[str], chars: float, ends: list[int] | None = None) -> int:
     """Index of the first line with at least ``chars`` chars before it (each line counted with
-    its newline); len(lines) if none."""
-    before = 0
-    for index, line in enumerate(lines):
-        if before >= chars:
-            return index
-        before += len(line) + 1
-    return len(lines)
+    its newline); len(lines) if none. ``ends``: _line_ends(lines), if already known."""
+    if chars <= 0:
+        return 0
+    # line i has ends[i - 1] chars before it: the first i with ends[i - 1] >= chars
+    return min(bisect_left(_line_ends(lines) if ends is None else ends, chars) + 1, len(lines))
 
 
 def _any_match(regexes: tuple[re.Pattern[str], ...], line: str) -> bool:
@@ -1150,14 +1170,14 @@ def _any_match(regexes: tuple[re.Pattern[str], ...], line: str) -> bool:
 
 
 def _quiet_band(tests: tuple[_Candidate, ...]) -> tuple[Any, ...]:
-    """One band of a Cleaner._head_plan, from (regex, texts) pairs of distinct rules."""
+    """One of _Plan.bands, from (regex, texts) pairs of distinct rules."""
     keyed: dict[str, list[re.Pattern[str]]] = {}
     for regex, texts in tests:
         for text in texts or ():
             keyed.setdefault(text, []).append(regex)
     return (
         tuple(regex for regex, texts in tests if texts is None),
-        tuple((text, tuple(regexes)) for text, regexes in keyed.items()),
+        {text: tuple(regexes) for text, regexes in keyed.items()},
         tuple(regex for regex, _ in tests),
     )
 
