@@ -138,7 +138,8 @@ def run_clean(args: argparse.Namespace) -> int:
     started = time.monotonic()
     feeder = Feeder(args.paths, exclude=[args.output] if args.output != "-" else [])
     try:
-        runner = BatchRunner(overrides, jobs=args.jobs, log_level=log_level)
+        # neither --explain nor the summary's tally by rule (-q): records need no removal list
+        runner = BatchRunner(overrides, jobs=args.jobs, log_level=log_level, keep_removed=explain or not args.quiet)
     except Exception as exc:  # a --set that names a missing stage class, a broken setting
         raise UsageError(f"cannot build the stage chain: {type(exc).__name__}: {exc}") from exc
     summary = Summary(count_removed=not args.quiet)

@@ -235,6 +235,12 @@ def test_forked_workers_give_the_single_process_records() -> None:
     serial = list(BatchRunner(overrides, jobs=1).run(tasks))
     assert parallel == serial
     assert all(record["error"] is None for record in parallel)
+    # a run whose output shows no removals (no --explain, -q) leaves the lists in the workers
+    for jobs in (1, 2):
+        unexplained = list(BatchRunner(overrides, jobs=jobs, chunksize=4, keep_removed=False).run(tasks))
+        assert all(record["removed"] == [] for record in unexplained)
+        assert unexplained == [{**record, "removed": []} for record in serial]
+    assert any(record["removed"] for record in serial)
 
 
 def test_warm_up_leaves_no_trace_in_stage_counters() -> None:

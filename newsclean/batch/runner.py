@@ -33,8 +33,10 @@ from newsclean.record import new_item
 
 Item = dict[str, Any]
 LOG_FORMAT = "newsclean: %(name)s: %(levelname)s: %(message)s"
-#: Input fields that stay in the workers (see _without_raw_input).
+#: Input fields that stay in the workers (see _without_unread).
 RAW_INPUT_FIELDS = ("html", "raw_text")
+#: The removal list too, when no output shows it (see BatchRunner's keep_removed).
+RAW_INPUT_AND_REMOVALS = (*RAW_INPUT_FIELDS, "removed")
 
 
 def build_half(settings: BaseSettings, where: str) -> Chain:
@@ -54,12 +56,14 @@ def process_task(chain: Chain, task: Task) -> Item | None:
 # --- worker process side ------------------------------------------------------
 _worker_chain: Chain | None = None
 _worker_setup_error: str | None = None
+_worker_unread: tuple[str, ...] = RAW_INPUT_FIELDS  # what this worker drops (see _without_unread)
 
 
-def _init_worker(overrides: Mapping[str, Any], log_level: int) -> None:
+def _init_worker(overrides: Mapping[str, Any], log_level: int, unread: tuple[str, ...] = RAW_INPUT_FIELDS) -> None:
     """Pool initializer: build the worker half once per process (a forked worker inherited it)."""
-    global _worker_chain, _worker_setup_error
+    global _worker_chain, _worker_setup_error, _worker_unread
     logging.basicConfig(level=log_level, format=LOG_FORMAT)
+    _worker_unread = unread
     if _worker_chain is not None:
         return
     try:
@@ -71,14 +75,16 @@ def _init_worker(overrides: Mapping[str, Any], log_level: int) -> None:
 def _run_batch(tasks: list[Task]) -> list[Item | None]:
     if _worker_chain is None:
         return [_failed(task, _worker_setup_error or "internal: worker not initialised") for task in tasks]
-    return [_without_raw_input(process_task(_worker_chain, task)) for task in tasks]
+    return [_without_unread(process_task(_worker_chain, task), _worker_unread) for task in tasks]
 
 
-def _without_raw_input(item: Item | None) -> Item | None:
-    """Drop the page itself before sending the item back: parent stages work on
-    ``body`` and metadata, and pickling every page twice halves throughput."""
+def _without_unread(item: Item | None, fields: tuple[str, ...]) -> Item | None:
+    """Drop what the parent will not read before sending the item back: the page itself
+    (parent stages work on ``body`` and metadata; pickling every page twice halves
+    throughput) and, when no output shows it, the removal list (a dump's ~140 removed
+    texts are half of its item's bytes)."""
     if item is not None:
-        for field in RAW_INPUT_FIELDS:
+        for field in fields:
             item.pop(field, None)
     return item
 
@@ -136,8 +142,12 @@ class BatchRunner:
         jobs: int | None = None,
         chunksize: int = 16,
         log_level: int = logging.WARNING,
+        keep_removed: bool = True,
     ) -> None:
+        """``keep_removed``: records keep their ``removed`` list (False: it is dropped in
+        the workers, for runs whose output shows neither the list nor its tally)."""
         self.overrides = dict(overrides or {})
+        self.unread = RAW_INPUT_FIELDS if keep_removed else RAW_INPUT_AND_REMOVALS
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.chunksize = max(1, chunksize)
         self.log_level = log_level
@@ -172,7 +182,7 @@ class BatchRunner:
         # of the cyclic collector's full scans (as the workers of a parallel run are).
         gc.freeze()
         for task in tasks:
-            yield _without_raw_input(process_task(self.local, task))
+            yield _without_unread(process_task(self.local, task), self.unread)
 
     def _parallel(self, tasks: Iterable[Task]) -> Iterator[Item | None]:
         iterator = iter(tasks)
@@ -184,7 +194,7 @@ class BatchRunner:
         first = next(iterator, None)
         if first is None:
             return
-        yield _without_raw_input(process_task(self.local, first))
+        yield _without_unread(process_task(self.local, first), self.unread)
         pool = self._new_pool()
         pending: deque[tuple[list[Task], Future]] = deque()
         try:
@@ -241,5 +251,5 @@ class BatchRunner:
             max_workers=workers or self.jobs,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(self.overrides, self.log_level),
+            initargs=(self.overrides, self.log_level, self.unread),
         )

@@ -43,11 +43,11 @@ class TitleStage(Stage):
     def _drop_repeats(self, lines: list[str], title: str, item: Fields, window: int) -> list[str]:
         kept = []
         removed = list(item.get("removed") or [])
-        for index, line in enumerate(lines):
-            if index < window and same_title(line, title):
+        for line in lines[:window]:
+            if same_title(line, title):
                 removed.append({"rule": "title:repeat", "text": line})
                 self.stats["repeats_dropped"] += 1
-                continue
-            kept.append(line)
+            else:
+                kept.append(line)
         item["removed"] = removed
-        return kept
+        return kept + lines[window:]
