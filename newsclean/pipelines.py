@@ -162,11 +162,12 @@ def prestart_pool(settings: BaseSettings) -> str | None:
     crawler (~0.2 s), once Scrapy, trafilatura and the stage modules are imported
     (the command has loaded the pipelines).
 
-    "fork" (``NEWSCLEAN_POOL_START_METHOD`` "auto", Linux, this process still has one thread): the workers are forked from this
-    process now and set up their stages (~0.3 s) while Scrapy builds the crawler and opens
-    the spider; the pool pipeline takes this pool over when its settings are these (else
-    it shuts it down and starts its own). A fork server would first need ~0.4 s to start
-    Python and import Scrapy and trafilatura again, after the spider opened.
+    "fork" (``NEWSCLEAN_POOL_START_METHOD`` "auto", Linux, this process still has one
+    thread): the workers are forked from this process now and set up their stages
+    (~0.3 s) while Scrapy builds the crawler and opens the spider; the pool pipeline
+    takes this pool over when its settings are these (else it shuts it down and starts
+    its own). A fork server would first need ~0.4 s to start Python and import Scrapy
+    and trafilatura again.
     "forkserver": elsewhere, the pool's fork server starts now (:func:`prestart_fork_server`).
     """
     stage_paths = _stage_paths(settings)
@@ -193,8 +194,7 @@ def _can_fork_now() -> bool:
 def start_early_pool(settings: BaseSettings, context: Any) -> None:
     """Start the crawl pool for ``settings`` in ``context`` and keep it for the pipeline."""
     global _early_pool
-    values, stage_paths = _picklable(settings), _stage_paths(settings)
-    workers = settings.getint("NEWSCLEAN_WORKERS") or _usable_cores()
+    values, stage_paths, workers = _picklable(settings), _stage_paths(settings), _pool_size(settings)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(values, stage_paths))
     try:
@@ -287,8 +287,7 @@ class ProcessPoolStages:
         self.settings = settings
         self.crawler = crawler
         self.stage_paths = _stage_paths(settings)
-        workers = settings.getint("NEWSCLEAN_WORKERS")
-        self.workers = workers if workers != 0 else _usable_cores()
+        self.workers = _pool_size(settings)
         method = settings.get("NEWSCLEAN_POOL_START_METHOD") or AUTO
         # how this pipeline starts a pool itself (auto: when no early pool is there to take)
         self.start_method = "forkserver" if method == AUTO else method
@@ -472,6 +471,11 @@ def _processes_cpu(pool: ProcessPoolExecutor) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
     return total
+
+
+def _pool_size(settings: BaseSettings) -> int:
+    """NEWSCLEAN_WORKERS, 0 meaning one per usable core (negative: no pool)."""
+    return settings.getint("NEWSCLEAN_WORKERS") or _usable_cores()
 
 
 def _usable_cores() -> int:
