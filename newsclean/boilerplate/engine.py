@@ -53,8 +53,8 @@ from newsclean.boilerplate.structure import (
 )
 
 RULE_KINDS = ("line", "next-line", "list-marker", "cut-after", "inline")
-#: Packs whose ``language`` is this apply whatever the language (always loaded).
-ANY_LANGUAGE = "*"
+#: A pack file with this stem (in any pack folder) loads whatever languages are asked for.
+COMMON_PACK = "common"
 #: Longest line a ``line`` / ``next-line`` follower / teaser may be.
 SHORT_LINE_MAX = 200
 #: A bare list marker in the last part of the text (after this share of its chars) heads a
@@ -148,7 +148,7 @@ def pack_files(codes: Sequence[str] = (), extra_dirs: Sequence[str | Path] = ())
     unknown = set(codes) - {f.stem for f in files}
     if unknown:
         raise ValueError(f"no rule pack for {sorted(unknown)} (have {sorted({f.stem for f in files})})")
-    return [f for f in files if not codes or f.stem in codes or f.stem == "common"]
+    return [f for f in files if not codes or f.stem in codes or f.stem == COMMON_PACK]
 
 
 @lru_cache(maxsize=8)
