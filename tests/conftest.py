@@ -23,7 +23,8 @@ CONTENT_TYPES = {
 
 
 class FixtureSite:
-    """fixtures/site/ over HTTP, with ``{BASE}`` in files replaced by the server's base URL.
+    """fixtures/site/ over HTTP, with ``{BASE}`` in files replaced by the server's base URL
+    (``{OTHER}``: the same server under another site's name, see below).
 
     Special paths: /redirect/in (301 to a page on the same site), /redirect/out
     (302 to the same server under the name ``localhost``, i.e. another site),
@@ -78,7 +79,8 @@ class FixtureSite:
         ctype = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
         if suffix == ".html" and _is_utf8(data):
             ctype += "; charset=utf-8"  # other encodings are declared in the page only
-        return 200, {"Content-Type": ctype}, data.replace(b"{BASE}", self.base.encode())
+        return 200, {"Content-Type": ctype}, data.replace(b"{BASE}", self.base.encode()).replace(
+            b"{OTHER}", self.other_site.encode())
 
     def _handler_class(self):
         site = self

@@ -154,7 +154,11 @@ def test_feed_spider_reads_rss_and_atom_with_dates_and_titles(site_server, tmp_p
     result = crawl(site_server, tmp_path, "feed",
                    "-a", f"url={site_server.base}/feed.rss,{site_server.base}/feed.atom",
                    "-a", "since=2024-06-01")
-    assert set(result.by_path) == {HARBOUR, LIBRARY + "?utm_source=rss", RADA, POCIAGI}
+    assert set(result.by_path) == {HARBOUR, LIBRARY + "?utm_source=rss", RADA, POCIAGI, FESTIWAL}
+    # a FeedBurner entry: its original link, not the tracking redirector on another site
+    assert site_server.paths_requested("localhost") == []
+    festiwal = result.by_path[FESTIWAL]
+    assert (festiwal["date"]["value"], festiwal["date"]["source"]) == ("2024-06-20", "feed")
     harbour = result.by_path[HARBOUR]
     # pubDate 00:30 +0200 is the 18th where it was written (the 17th in UTC)
     assert (harbour["date"]["value"], harbour["date"]["source"]) == ("2024-06-18", "feed")

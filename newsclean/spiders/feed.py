@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 def _entry_link(entry: Any) -> str | None:
-    link = entry.get("link")
+    # FeedBurner-style feeds link every entry through a tracking redirector on another
+    # site (a redirect off the site it started on is dropped): their original link first
+    link = entry.get("feedburner_origlink") or entry.get("link")
     if not link:  # Atom ids are often the permalink
         ident = entry.get("id") or ""
         link = ident if ident.startswith(("http://", "https://")) else None
