@@ -240,6 +240,16 @@ def test_text_hint_keeps_its_own_precision(stage):
     assert (found["value"], found["precision"], found["source"]) == ("2024-06", "month", "feed")
 
 
+def test_a_day_from_the_sitemap_beats_a_page_that_states_only_a_year(extract):
+    searching = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))
+    hints = {"date": "2016-05-04", "date_source": "sitemap"}
+    found = run_html(extract, searching, html_item(JANUARY_FIRST_YEAR_ONLY_HTML, hints=hints))
+    assert (found["value"], found["precision"], found["source"]) == ("2016-05-04", "day", "sitemap")
+    coarse = {"date": "2016-05", "date_source": "feed"}  # no finer than the page: the page's stays
+    found = run_html(extract, searching, html_item(JANUARY_FIRST_YEAR_ONLY_HTML, hints=coarse))
+    assert (found["value"], found["precision"]) == ("2016", "year")
+
+
 def test_html_filled_in_january_first_is_not_claimed(extract):
     # htmldate's text search reads the bare year and fills in 01-01
     searching = DateStage.from_settings(load_settings({"NEWSCLEAN_DATE_EXTENSIVE": True}))

@@ -232,8 +232,12 @@ class DateStage(Stage):
             )
         else:
             found = self._text_date(item)
-        if found is None:
-            found = self._hint_date(item.get("hints") or {})
+        if found is None or found["precision"] != "day":
+            # a sitemap's or feed's day beats a page that states only a year or a month
+            # (often a "© 2024" footer or an archive heading, not the publication)
+            hinted = self._hint_date(item.get("hints") or {})
+            if hinted is not None and (found is None or hinted["precision"] == "day"):
+                found = hinted
         item["date"] = found
         self.stats[f"source/{found['source'] if found else 'none'}"] += 1
 
@@ -263,7 +267,7 @@ class DateStage(Stage):
 
     @staticmethod
     def _hint_date(hints: dict) -> dict | None:
-        """A sitemap/feed date from the crawl, used only when the page states none."""
+        """A sitemap/feed date from the crawl (see process: when the page states none, or a coarser one)."""
         if not hints.get("date"):
             return None
         origin = str(hints.get("date_source") or "hint")
