@@ -1,6 +1,7 @@
 """The boilerplate cleaner: rule packs (data) and the language-free structural detectors."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,20 @@ def test_a_new_language_is_a_new_toml_file(tmp_path: Path):
     result = extended.clean(text)
     assert "Mainos" not in result.text
     assert {"rule": "fi:ad-marker", "text": "Mainos"} in result.removed
+
+
+def test_rules_reach_lines_whatever_case_pairs_re_matches(tmp_path: Path):
+    # Turkish: re matches "ilgili" against "İlgili" and "ılgili" ignoring case; the
+    # first-letter filter in front of the rules must let those lines through too
+    (tmp_path / "tr.toml").write_text(
+        'language = "tr"\n[[rules]]\nid = "tr:reklam"\nkind = "line"\npatterns = [\'ilgili reklam\', \'İlan\']\n',
+        encoding="utf-8",
+    )
+    cleaner = Cleaner.from_settings(load_settings({"NEWSCLEAN_RULE_PACK_DIRS": [str(tmp_path)]}), article_blocks=False)
+    for line in ("İlgili reklam", "ılgili reklam", "ILGILI REKLAM", "İLAN", "ilan"):
+        text = f"{ARTICLE_EN}\n{line}\n{ARTICLE_EN}"
+        assert re.fullmatch(r"(?i:ilgili reklam|İlan)", line)  # what the rule's regex says
+        assert {"rule": "tr:reklam", "text": line} in cleaner.clean(text).removed, line
 
 
 def test_packs_can_be_limited_to_some_languages():

@@ -187,17 +187,26 @@ def line_head(text: str) -> Head:
     """Computed once per line and handed to every rule set, which pick their candidate rules by it."""
     if text[:1].isalnum():  # most lines start with a letter ([^\W_] is str.isalnum)
         key = text[:PREFIX_LEN]
-        return text[0].casefold(), (key.lower() if key.isascii() else None), ""
+        return letter_fold(text[0]), (key.lower() if key.isascii() else None), ""
     found = _FIRST_WORD_CHAR.search(text)
     if found is None:
         return "", None, text
     start = found.start()
     key = text[start : start + PREFIX_LEN]
-    return found.group(0).casefold(), (key.lower() if key.isascii() else None), text[:start]
+    return letter_fold(found.group(0)), (key.lower() if key.isascii() else None), text[:start]
+
+
+@lru_cache(maxsize=4096)
+def letter_fold(char: str) -> str:
+    """``char`` as the first-letter filter compares it: the ASCII letter it matches
+    case-insensitively if any (re's own pairs: Turkish "İ" and "ı" with "i", the long s with
+    "s", the Kelvin sign with "k"; casefold() gives "İ" as "i̇" and leaves "ı"), else casefolded."""
+    paired = _ascii_matches(char) if not char.isascii() and char.isalpha() else ()
+    return min(paired) if paired else char.casefold()
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
-    """Case-folded letters a match of ``pattern`` can start with; None when any (or unknown)."""
+    """Letters (letter_fold) a match of ``pattern`` can start with; None when any (or unknown)."""
     parsed = _parsed(pattern)
     return None if parsed is None else _firsts(parsed)
 
@@ -209,7 +218,7 @@ def _firsts(items: list) -> frozenset[str] | None:
     name = str(op)
     if name == "LITERAL":
         char = chr(arg)
-        return frozenset({char.casefold()}) if char.isalnum() else None
+        return frozenset({letter_fold(char)}) if char.isalnum() else None
     if name == "SUBPATTERN":
         return _firsts(list(arg[-1]))
     if name == "BRANCH":
@@ -221,7 +230,7 @@ def _firsts(items: list) -> frozenset[str] | None:
             found |= sub
         return frozenset(found)
     if name == "IN":
-        letters = {chr(a).casefold() for o, a in arg if str(o) == "LITERAL"}
+        letters = {letter_fold(chr(a)) for o, a in arg if str(o) == "LITERAL"}
         if len(letters) != len(arg) or not all(c.isalnum() for c in letters):
             return None
         return frozenset(letters)
