@@ -195,17 +195,25 @@ def start_early_pool(settings: BaseSettings, context: Any) -> None:
     """Start the crawl pool for ``settings`` in ``context`` and keep it for the pipeline."""
     global _early_pool
     values, stage_paths, workers = _picklable(settings), _stage_paths(settings), _pool_size(settings)
+    _early_pool = _EarlyPool(values, stage_paths, workers, *_new_pool(context, workers, values, stage_paths))
+
+
+def _new_pool(context: Any, workers: int, settings_values: dict[str, Any],
+              stage_paths: list[str]) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
+    """A pool of ``workers`` started in ``context``, and one question per worker that it
+    answers once its stages are set up."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(values, stage_paths))
+                               initargs=(settings_values, stage_paths))
     try:
-        answers = [pool.submit(_worker_pid) for _ in range(workers)]  # forks all workers at the first
+        # Each submit starts one more worker while none is idle (fork: the first starts all):
+        # all of them start now.
+        return pool, [pool.submit(_worker_pid) for _ in range(workers)]
     except Exception:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    _early_pool = _EarlyPool(values, stage_paths, workers, pool, answers)
 
 
-def take_early_pool(settings_values: dict[str, Any], stage_paths: list[str],
+def take_early_pool(settings: BaseSettings, stage_paths: list[str],
                     workers: int) -> tuple[ProcessPoolExecutor, list[Future[int]]] | None:
     """The pool :func:`prestart_pool` started, if it was started with these; None otherwise
     (a pool started with other settings is shut down). Taken once."""
@@ -213,7 +221,7 @@ def take_early_pool(settings_values: dict[str, Any], stage_paths: list[str],
     early, _early_pool = _early_pool, None
     if early is None:
         return None
-    if (early.settings_values, early.stage_paths, early.workers) == (settings_values, stage_paths, workers):
+    if (early.stage_paths, early.workers) == (stage_paths, workers) and early.settings_values == _picklable(settings):
         return early.pool, early.answers
     early.pool.shutdown(wait=False, cancel_futures=True)
     logger.info("newsclean: the crawl's settings are not the ones the early pool started with; starting another")
@@ -330,14 +338,13 @@ class ProcessPoolStages:
         pool: ProcessPoolExecutor | None = None
         early = None
         try:
-            values = _picklable(self.settings)
-            early = take_early_pool(values, self.stage_paths, self.workers)
+            early = take_early_pool(self.settings, self.stage_paths, self.workers)
             if early is not None:  # forked before the crawler existed (see prestart_pool)
                 pool, answers = early
             elif self.start_method == "fork":  # fork from the reactor thread itself, never from a helper thread
-                pool, answers = self._launch_pool(values)
+                pool, answers = self._launch_pool()
             else:  # launching blocks until the fork server has preloaded: off the reactor thread
-                pool, answers = await asyncio.to_thread(self._launch_pool, values)
+                pool, answers = await asyncio.to_thread(self._launch_pool)
             await asyncio.gather(*(asyncio.wrap_future(answer) for answer in answers))
         except Exception as exc:
             if pool is not None:
@@ -354,25 +361,13 @@ class ProcessPoolStages:
                     " (started before the crawler)" if early is not None else "")
         return pool
 
-    def _launch_pool(self, values: dict[str, Any]) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
-        """A new pool, and one question per worker that it answers once its stages are set up.
-        ``values``: the settings the workers build their stages from (see _picklable)."""
+    def _launch_pool(self) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
+        """A new pool, and one question per worker that it answers once its stages are set up."""
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # The fork server imports the stage modules and warms them up once; workers fork from it.
             context.set_forkserver_preload(_fork_server_preload(self.stage_paths))
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(values, self.stage_paths),
-        )
-        try:
-            # Each submit starts one more worker while none is idle: all of them start now.
-            return pool, [pool.submit(_worker_pid) for _ in range(self.workers)]
-        except Exception:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        return _new_pool(context, self.workers, _picklable(self.settings), self.stage_paths)
 
     def _close_spider(self) -> None:
         engine = getattr(self.crawler, "engine", None)
