@@ -17,9 +17,8 @@ Target: full/pool ≥ 0.8 × cores × single-process rate, or the fetch-only rat
 Rates are pages per second over the WHOLE run: from the engine's "Spider opened"
 to "Spider closed" (log timestamps), so the item pipelines' opening (the pool's
 start) and closing count; "command s" is the whole ``scrapy crawl`` process, start-up
-included (``scrapy crawl`` launches the pool's fork server before Scrapy sets itself up,
-so part of the pool's start happens before "Spider opened": that column shows what it
-saves end to end). Scrapy's own ``elapsed_time_seconds`` starts only after
+included (``scrapy crawl`` starts the pool's workers before Scrapy sets itself up, so
+part of the pool's start happens before "Spider opened": that column shows it end to end). Scrapy's own ``elapsed_time_seconds`` starts only after
 every pipeline's ``open_spider`` has returned, so it would leave a blocking pool
 start-up out. "From pool ready" counts from the pool's "run in a pool" log line.
 CPU s: the reactor process plus the worker processes during the crawl (their

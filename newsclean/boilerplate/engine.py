@@ -479,7 +479,7 @@ _Candidate = tuple[re.Pattern[str], "tuple[str, ...] | None"]
 class _PatternGate(NamedTuple):
     """What a line must show for one pattern to match it (see _RuleSet)."""
 
-    #: case-folded letters a match may start with (None: any); see _first_chars
+    #: letters (letter_fold) a match may start with (None: any); see _first_chars
     firsts: frozenset[str] | None
     #: see pattern_prefixes: those starting with a letter or digit are matched against a line's
     #: key, the first chars of the others (lead_chars) looked for in its lead; None: any start

@@ -1,7 +1,6 @@
 """record: the working item becomes the article record (newsclean/record.py)."""
 from __future__ import annotations
 
-
 from newsclean.record import RECORD_FIELDS, record_id
 from newsclean.stages.base import Fields, Stage
 

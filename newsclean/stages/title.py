@@ -8,7 +8,6 @@ headline twice: once as the heading, once as an image title).
 """
 from __future__ import annotations
 
-
 from newsclean.boilerplate.structure import headline_without_site, leading_title, same_title
 from newsclean.stages.base import Fields, Stage
 
