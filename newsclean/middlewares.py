@@ -44,6 +44,9 @@ class OffDomainRedirectMiddleware:
 
     def __init__(self, crawler: "Crawler") -> None:
         self.crawler = crawler
+        # tldextract reads the Public Suffix List on first use (~30 ms): now, while the
+        # crawler is being built, not on the reactor thread at the crawl's first page.
+        site_of("http://example.com/")
 
     @classmethod
     def from_crawler(cls, crawler: "Crawler") -> "OffDomainRedirectMiddleware":
