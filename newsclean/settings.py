@@ -109,8 +109,8 @@ DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 # them here. Workers: 0 = one per usable core; -1 = run inline in the reactor process.
 NEWSCLEAN_STAGES = []
 NEWSCLEAN_WORKERS = 0
-# auto: on Linux `scrapy crawl` forks the workers from itself before Scrapy builds the
-# crawler (it has imported Scrapy and the stage modules by then; no reactor threads yet);
+# auto: on Linux `scrapy crawl` sets the stages up once and forks the workers from itself
+# before Scrapy builds the crawler (no reactor threads yet), so they are ready when it opens;
 # elsewhere, or when the crawl's settings turn out different, "forkserver": the stage
 # modules are imported once in a clean server process the workers fork from. "spawn"
 # where forkserver does not exist.

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -542,3 +543,29 @@ def test_fork_server_head_start_only_when_a_crawl_pools_its_stages():
     pid = forkserver._forkserver._forkserver_pid
     assert pid is not None
     os.kill(pid, 0)  # raises if the server process does not exist
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_early_pool_workers_inherit_the_stages_set_up_once():
+    # In a fresh process, as `scrapy crawl` does it: the stages are built there once,
+    # and every forked worker runs that very chain instead of building its own.
+    script = textwrap.dedent("""
+        import multiprocessing
+        import newsclean.pipelines as pipelines
+        from newsclean.chain import load_settings
+        from newsclean.spiders.base import configure_crawl
+
+        def chain_id():
+            return id(pipelines._worker_chain)
+
+        settings = load_settings({"NEWSCLEAN_WORKERS": 2})
+        configure_crawl(settings)
+        pipelines.start_early_pool(settings, multiprocessing.get_context("fork"))
+        pool = pipelines._early_pool.pool
+        seen = {pool.submit(chain_id).result() for _ in range(6)}
+        pipelines.discard_early_pool()
+        print(len(pipelines._worker_chain.stages), seen == {id(pipelines._worker_chain)})
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["5", "True"]

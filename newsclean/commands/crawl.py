@@ -41,7 +41,7 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        # The crawl pool sets up while Scrapy does (see prestart_pool).
+        # The crawl pool's workers start set up before Scrapy builds the crawler (see prestart_pool).
         prestart_pool(self._crawl_settings(args))
         try:
             super().run(args, opts)
