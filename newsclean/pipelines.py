@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -111,6 +112,15 @@ def _init_worker(settings_values: dict[str, Any], stage_paths: list[str]) -> Non
     gc.collect()
     gc.freeze()
     _worker_chain_source = (settings_values, stage_paths)
+
+
+def _start_worker(settings_values: dict[str, Any], stage_paths: list[str]) -> None:
+    """Pool initializer: Ctrl-C is the crawl's to handle. Scrapy's first SIGINT closes the
+    spider gracefully, and the pages in flight are still cleaned; a worker that took the
+    signal itself would send KeyboardInterrupt back into the reactor, which ends the
+    crawl at once (feed exports unfinished), or die and break the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(settings_values, stage_paths)
 
 
 def warm_up_in_fork_server() -> None:
@@ -214,7 +224,7 @@ def _new_pool(context: Any, workers: int, settings_values: dict[str, Any],
               stage_paths: list[str]) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
     """A pool of ``workers`` started in ``context``, and one question per worker that it
     answers once its stages are set up."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                initargs=(settings_values, stage_paths))
     try:
         # Each submit starts one more worker while none is idle (fork: the first starts all):

@@ -12,6 +12,7 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -367,6 +368,41 @@ def test_pool_survives_a_worker_that_dies():
     assert bad["error"].startswith("pool: worker process died")
     assert after["error"] is None and after["body"] != before["body"]  # a new worker process
     assert "html" not in after  # the page does not travel back from the worker
+
+
+class InterruptsItselfStage(Stage):
+    """Sends its own process SIGINT on a marked page, as Ctrl-C in a terminal reaches every process of the crawl."""
+
+    name = "interrupted"
+
+    def process(self, item) -> None:
+        if "CTRL-C" in (item.get("html") or ""):
+            os.kill(os.getpid(), signal.SIGINT)
+        item["body"] = f"worker {os.getpid()}"
+
+
+def test_ctrl_c_in_a_worker_is_left_to_the_crawl():
+    # Scrapy closes the spider gracefully on the first SIGINT; the workers go on cleaning
+    # the pages in flight instead of sending KeyboardInterrupt back into the reactor.
+    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.InterruptsItselfStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
+    pipeline = ProcessPoolStages(settings)
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            return [await pipeline.process_item(new_item(source=s, input_kind="html", html=h))
+                    for s, h in (("a", "<p>CTRL-C</p>"), ("b", "<p>fine</p>"))]
+        finally:
+            await pipeline.close_spider()
+
+    try:
+        interrupted, after = asyncio.run(run())
+    except BaseException as exc:  # KeyboardInterrupt must not reach the caller (nor end the test run)
+        pytest.fail(f"the worker's SIGINT came back as {type(exc).__name__}")
+    assert interrupted["error"] is None and after["error"] is None
+    assert interrupted["body"] == after["body"]  # the same worker process: the pool did not break
+    assert pipeline.stats["pool_restarts"] == 0
 
 
 class WaitsForReleaseStage(Stage):

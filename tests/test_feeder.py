@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,28 @@ def test_a_dying_worker_fails_only_its_document() -> None:
     for n in (10, 11, 25):
         assert records[n]["error"] == "internal: worker process died on this document"
     assert all(r["error"] is None and r["text"] for n, r in enumerate(records) if n not in (10, 11, 25))
+
+
+class InterruptsItselfStage(Stage):
+    """Sends its own process SIGINT on a marked document, as Ctrl-C in a terminal reaches every process."""
+
+    name = "interrupted"
+
+    def process(self, item) -> None:
+        if "CTRL-C" in (item.get("body") or ""):
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_is_the_parents_not_the_workers() -> None:
+    overrides = {"ITEM_PIPELINES": {**MINIMAL_CHAIN["ITEM_PIPELINES"], f"{__name__}.InterruptsItselfStage": 150}}
+    texts = [f"{ARTICLE} Number {n}." + (" CTRL-C" if n == 7 else "") for n in range(20)]
+    tasks = [Task(source=f"d{n}", kind="jsonl", data=json.dumps({"text": t}).encode()) for n, t in enumerate(texts)]
+    try:
+        records = list(BatchRunner(overrides, jobs=2, chunksize=4).run(tasks))
+    except BaseException as exc:  # KeyboardInterrupt must not come back from a worker
+        pytest.fail(f"the worker's SIGINT came back as {type(exc).__name__}")
+    assert [r["source"] for r in records] == [f"d{n}" for n in range(20)]
+    assert all(r["error"] is None and r["text"] for r in records)  # the worker neither died nor failed it
 
 
 def test_workers_fork_from_a_single_threaded_parent_else_from_a_fork_server() -> None:

@@ -17,6 +17,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -60,8 +61,13 @@ _worker_unread: tuple[str, ...] = RAW_INPUT_FIELDS  # what this worker drops (se
 
 
 def _init_worker(overrides: Mapping[str, Any], log_level: int, unread: tuple[str, ...] = RAW_INPUT_FIELDS) -> None:
-    """Pool initializer: build the worker half once per process (a forked worker inherited it)."""
+    """Pool initializer: build the worker half once per process (a forked worker inherited it).
+
+    Ctrl-C is the parent's: it stops the run and shuts the pool down. A worker that took
+    the signal too would print a traceback, or die and look like a crashed document.
+    """
     global _worker_chain, _worker_setup_error, _worker_unread
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format=LOG_FORMAT)
     _worker_unread = unread
     if _worker_chain is not None:
