@@ -130,7 +130,7 @@ def warm_up_in_fork_server() -> None:
     profiles, date patterns and rule packs then sit in module-level caches that
     every worker inherits when it is forked, so each worker's own set-up (from the
     crawl's real settings) finds them loaded. Only a speed-up: a worker builds
-    everything it needs itself (or, given these very settings, keeps what it inherited).
+    everything it needs itself either way.
     """
     from newsclean.chain import load_settings
 
@@ -165,6 +165,7 @@ class _EarlyPool(NamedTuple):
     workers: int
     pool: ProcessPoolExecutor
     answers: list[Future[int]]  # one per worker, done once its stages are set up
+    setup_seconds: float  # this process's set-up of the stages before the fork (fork only; else 0)
 
 
 #: The pool :func:`prestart_pool` started, until a ProcessPoolStages takes it (or the command ends).
@@ -173,7 +174,9 @@ _early_pool: _EarlyPool | None = None
 
 def prestart_pool(settings: BaseSettings) -> str | None:
     """Give the crawl pool a head start while Scrapy sets itself up; how ("fork",
-    "forkserver"), or None when this crawl pools no stages (or starts its pool by spawn).
+    "forkserver"), or None: when this crawl pools no stages or does not run the pool
+    pipeline, when its start method is "fork" or "spawn" (the pipeline starts that pool
+    itself), and when neither head start could be had.
 
     ``settings``: the crawl's, as its crawler will hold them (the spider's
     ``update_settings`` applied). Called by ``scrapy crawl`` before Scrapy builds the
@@ -192,6 +195,8 @@ def prestart_pool(settings: BaseSettings) -> str | None:
     method = settings.get("NEWSCLEAN_POOL_START_METHOD") or AUTO
     if not stage_paths or workers < 0 or method not in (AUTO, "forkserver"):
         return None
+    if OFFLOAD_PATH not in _component_priorities(settings.getwithbase("ITEM_PIPELINES")):
+        return None  # e.g. ITEM_PIPELINES given on the command line: no pipeline would take the pool
     if method == AUTO and _early_pool is None and _can_fork_now():
         try:
             start_early_pool(settings, multiprocessing.get_context("fork"))
@@ -209,15 +214,26 @@ def _can_fork_now() -> bool:
 
 
 def start_early_pool(settings: BaseSettings, context: Any) -> None:
-    """Start the crawl pool for ``settings`` in ``context`` and keep it for the pipeline."""
+    """Start the crawl pool for ``settings`` in ``context`` and keep it for the pipeline
+    (an earlier one nobody took is shut down). With fork, the caller must have no other thread."""
     global _early_pool
+    discard_early_pool()
     values, stage_paths, workers = _picklable(settings), _stage_paths(settings), _pool_size(settings)
+    setup_seconds = 0.0
     if context.get_start_method() == "fork":
         # Set up once, here: every forked worker inherits the stages ready and warmed up
         # (as the batch runner's workers do), instead of each spending ~0.45 s of CPU on
         # its own set-up while the crawl has begun.
+        started = time.monotonic()
         _init_worker(values, stage_paths)
-    _early_pool = _EarlyPool(values, stage_paths, workers, *_new_pool(context, workers, values, stage_paths))
+        setup_seconds = time.monotonic() - started
+        if threading.active_count() != 1:  # the set-up started a thread: forking now could copy a held lock
+            raise RuntimeError("a thread started during the stages' set-up; not forking")
+        # A forked worker flushes inherited stdio buffers when it exits: empty them first.
+        sys.stdout.flush()
+        sys.stderr.flush()
+    _early_pool = _EarlyPool(values, stage_paths, workers, *_new_pool(context, workers, values, stage_paths),
+                             setup_seconds)
 
 
 def _new_pool(context: Any, workers: int, settings_values: dict[str, Any],
@@ -236,15 +252,16 @@ def _new_pool(context: Any, workers: int, settings_values: dict[str, Any],
 
 
 def take_early_pool(settings: BaseSettings, stage_paths: list[str],
-                    workers: int) -> tuple[ProcessPoolExecutor, list[Future[int]]] | None:
-    """The pool :func:`prestart_pool` started, if it was started with these; None otherwise
-    (a pool started with other settings is shut down). Taken once."""
+                    workers: int) -> tuple[ProcessPoolExecutor, list[Future[int]], float] | None:
+    """The pool :func:`prestart_pool` started and the seconds its set-up took before the
+    fork, if it was started with these; None otherwise (a pool started with other settings
+    is shut down). Taken once."""
     global _early_pool
     early, _early_pool = _early_pool, None
     if early is None:
         return None
     if (early.stage_paths, early.workers) == (stage_paths, workers) and early.settings_values == _picklable(settings):
-        return early.pool, early.answers
+        return early.pool, early.answers, early.setup_seconds
     early.pool.shutdown(wait=False, cancel_futures=True)
     logger.info("newsclean: the crawl's settings are not the ones the early pool started with; starting another")
     return None
@@ -324,7 +341,9 @@ class ProcessPoolStages:
         if self.start_method not in multiprocessing.get_all_start_methods():
             self.start_method = "spawn"
         self.pool: ProcessPoolExecutor | None = None
-        #: Done when the current pool's workers have all set up their stages (raises PoolStartError if not).
+        #: Done when the current pool's workers have answered that their stages are set up (raises
+        #: PoolStartError if not). Each question goes to the first idle worker: with forkserver or
+        #: spawn, one quick worker may answer several, so this can be done before the slowest is.
         self.ready: asyncio.Future[ProcessPoolExecutor] | None = None
         self.inline: Chain | None = None
         self.stats: Counter[str] = Counter()
@@ -359,10 +378,11 @@ class ProcessPoolStages:
         started = time.monotonic()
         pool: ProcessPoolExecutor | None = None
         early = None
+        setup_before = 0.0
         try:
             early = take_early_pool(self.settings, self.stage_paths, self.workers)
             if early is not None:  # forked before the crawler existed (see prestart_pool)
-                pool, answers = early
+                pool, answers, setup_before = early
             elif self.start_method == "fork":  # fork from the reactor thread itself, never from a helper thread
                 pool, answers = self._launch_pool()
             else:  # launching blocks until the fork server has preloaded: off the reactor thread
@@ -372,13 +392,15 @@ class ProcessPoolStages:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
             reason = (f"{type(exc).__name__}: {exc}" if not isinstance(exc, BrokenProcessPool)
-                      else "a worker process exited while setting up its stages; its traceback is above")
+                      else "a worker process exited before the pool was ready; its traceback is above")
             logger.error("newsclean: the process pool could not start (%s); closing the spider", reason)
             self._close_spider()
             raise PoolStartError(f"the process pool could not start ({reason})") from exc
         self.pool = pool
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("newsclean/pool/startup_seconds", round(time.monotonic() - started, 3))
+            # the early pool's stage set-up, done before the crawler existed (not in the line above)
+            self.crawler.stats.set_value("newsclean/pool/setup_before_crawl_seconds", round(setup_before, 3))
         logger.info("newsclean: %d stages run in a pool of %d worker processes%s", len(self.stage_paths), self.workers,
                     " (started before the crawler)" if early is not None else "")
         return pool

@@ -547,7 +547,9 @@ def test_no_head_start_when_a_crawl_pools_nothing_or_spawns_its_pool():
 
     crawl = load_settings()
     configure_crawl(crawl)
-    for key, value in (("NEWSCLEAN_WORKERS", -1), ("NEWSCLEAN_POOL_START_METHOD", "spawn"), ("NEWSCLEAN_STAGES", [])):
+    stages_inline = {path: 100 + n for n, path in enumerate(crawl.getlist("NEWSCLEAN_STAGES"))}  # -s ITEM_PIPELINES=...
+    for key, value in (("NEWSCLEAN_WORKERS", -1), ("NEWSCLEAN_POOL_START_METHOD", "spawn"), ("NEWSCLEAN_STAGES", []),
+                       ("ITEM_PIPELINES", stages_inline)):
         other = crawl.copy()
         other.set(key, value, priority="cmdline")
         assert prestart_pool(other) is None
