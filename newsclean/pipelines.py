@@ -350,6 +350,8 @@ class ProcessPoolStages:
         self._cpu_at_open = time.process_time()
         self._thread_cpu_at_open = time.thread_time()
         self.in_flight = 0
+        #: Pages retried after a pool broke go one at a time (see _run_in_pool).
+        self._retry_lane = asyncio.Lock()
 
     @classmethod
     def stage_classes(cls, settings: BaseSettings) -> list[type[Stage]]:
@@ -444,16 +446,29 @@ class ProcessPoolStages:
         self.stats["submitted"] += 1
         self.stats["in_flight_sum"] += self.in_flight  # mean queue depth = in_flight_sum / submitted
         try:
-            return await asyncio.wrap_future(pool.submit(_run_stages, payload))
+            try:
+                return await asyncio.wrap_future(pool.submit(_run_stages, payload))
+            except BrokenProcessPool:
+                # A worker died (a crash, out of memory) and the executor failed every page in
+                # flight with it, not only the one that killed it. A fresh pool tries each of
+                # them once more, one at a time, so that the culprit breaking that pool too
+                # takes no other retried page with it.
+                logger.warning("newsclean: a worker process died while %s was in flight; restarting the pool"
+                               " and trying it again", payload.get("url"))
+                self._restart_pool(ready, pool)
+                async with self._retry_lane:
+                    ready = self.ready
+                    assert ready is not None
+                    try:
+                        pool = await asyncio.shield(ready)
+                    except PoolStartError as exc:
+                        payload["error"] = f"pool: {exc}"
+                        return payload, None, {}
+                    self.stats["retried"] += 1
+                    return await asyncio.wrap_future(pool.submit(_run_stages, payload))
         except BrokenProcessPool as exc:
-            # A worker died (crash, out of memory): this document gets the error,
-            # a fresh pool takes the next ones.
-            logger.error("newsclean: worker process died on %s; restarting the pool", payload.get("url"))
-            if self.ready is ready:  # the first of the failed documents restarts it
-                self.stats["pool_restarts"] += 1
-                pool.shutdown(wait=False, cancel_futures=False)
-                self.pool = None
-                self.ready = asyncio.ensure_future(self._start_pool())
+            logger.error("newsclean: worker process died on %s (tried twice); restarting the pool", payload.get("url"))
+            self._restart_pool(ready, pool)
             payload["error"] = f"pool: worker process died: {exc}"
             return payload, None, {}
         except Exception as exc:  # e.g. a value that cannot cross processes: this document only
@@ -461,6 +476,14 @@ class ProcessPoolStages:
             return payload, None, {}
         finally:
             self.in_flight -= 1
+
+    def _restart_pool(self, broken: asyncio.Future[ProcessPoolExecutor], pool: ProcessPoolExecutor) -> None:
+        """Replace a broken pool, once: the first of its failed pages to get here does it."""
+        if self.ready is broken:
+            self.stats["pool_restarts"] += 1
+            pool.shutdown(wait=False, cancel_futures=False)
+            self.pool = None
+            self.ready = asyncio.ensure_future(self._start_pool())
 
     def _merge(self, counters: dict[str, dict[str, int]]) -> None:
         if self.crawler is None or self.crawler.stats is None:

@@ -370,6 +370,27 @@ def test_pool_survives_a_worker_that_dies():
     assert "html" not in after  # the page does not travel back from the worker
 
 
+def test_a_dying_worker_fails_only_the_page_that_killed_it():
+    # The executor fails every page in flight when one worker dies; those are tried again.
+    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.CrashOnMarkerStage"], "NEWSCLEAN_WORKERS": 1,
+                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
+    pipeline = ProcessPoolStages(settings)
+    pages = {"a": "<p>fine</p>", "b": "CRASH-HERE", "c": "<p>fine</p>", "d": "<p>fine</p>", "e": "<p>fine</p>"}
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            return await asyncio.gather(*(pipeline.process_item(new_item(source=s, input_kind="html", html=h))
+                                          for s, h in pages.items()))
+        finally:
+            await pipeline.close_spider()
+
+    records = {record["source"]: record for record in asyncio.run(run())}
+    assert records["b"]["error"].startswith("pool: worker process died")
+    assert all(records[s]["error"] is None and records[s]["body"].startswith("worker ") for s in "acde")
+    assert pipeline.stats["retried"] >= 1
+
+
 class InterruptsItselfStage(Stage):
     """Sends its own process SIGINT on a marked page, as Ctrl-C in a terminal reaches every process of the crawl."""
 
