@@ -224,9 +224,10 @@ class BatchRunner:
             pool.shutdown(wait=False, cancel_futures=True)
             pool = self._new_pool()
             items = [self._isolated(task) for task in batch]
-            # Batches still in flight died with the old pool: send them again.
-            for index, (other, _) in enumerate(pending):
-                pending[index] = (other, _submit(pool, other))
+            # Batches still in flight died with the old pool: send them again (not those it finished).
+            for index, (other, done) in enumerate(pending):
+                if not (done.done() and not done.cancelled() and done.exception() is None):
+                    pending[index] = (other, _submit(pool, other))
             return items, pool
         except Exception as exc:  # e.g. a result that cannot be pickled: fail this batch only
             return [_failed(task, f"internal: {type(exc).__name__}: {exc}") for task in batch], pool
