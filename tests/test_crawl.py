@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -424,6 +425,53 @@ def test_ctrl_c_in_a_worker_is_left_to_the_crawl():
     assert interrupted["error"] is None and after["error"] is None
     assert interrupted["body"] == after["body"]  # the same worker process: the pool did not break
     assert pipeline.stats["pool_restarts"] == 0
+
+
+def test_ctrl_c_closes_a_crawl_gracefully(site_server, tmp_path):
+    # Ctrl-C in a terminal sends SIGINT to the whole process group: the command and its pool's
+    # workers. Scrapy's first SIGINT closes the spider gracefully; the export must be complete.
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{site_server.base}{RADA}?n={n}\n" for n in range(1000)), encoding="utf-8")
+    out = tmp_path / "out.json"
+    command = [SCRAPY, "crawl", "articles", "-a", f"urls_file={urls}", "-O", str(out),
+               "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "NEWSCLEAN_WORKERS=2",
+               "-s", "NEWSCLEAN_STATE=", "-s", "NEWSCLEAN_DEDUP=0", "-s", "LOG_LEVEL=INFO"]
+    proc = subprocess.Popen(command, cwd=PROJECT, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    log: list[str] = []
+    reader = threading.Thread(target=lambda: log.extend(proc.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any("stages run in a pool" in line for line in list(log)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # pages in flight in the workers
+        os.killpg(proc.pid, signal.SIGINT)
+        returncode = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    reader.join(timeout=5)
+    text = "".join(log)
+    assert returncode == 0, text[-3000:]
+    assert "'finish_reason': 'shutdown'" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-3000:]
+    records = json.loads(out.read_text(encoding="utf-8"))  # a complete JSON array
+    assert records and all(r["error"] is None for r in records)
+    assert _processes_mentioning(str(urls)) == []  # no worker outlives the crawl
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """PIDs whose command line contains ``text`` (Linux /proc; forked workers keep their parent's)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                pids.append(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return pids
 
 
 class WaitsForReleaseStage(Stage):
