@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.speed import GAUGE_SCRIPT, gauge  # noqa: E402
+from benchmarks.speed import gauge  # noqa: E402
 
 
 def load_pages(data: Path, limit: int) -> list[bytes]:
@@ -224,20 +224,18 @@ def main() -> None:
         tmpdir = Path(tmp)
         urls_file = tmpdir / "urls.txt"
         urls_file.write_text("".join(f"{server.base}/p/{i}.html\n" for i in range(len(pages))), encoding="utf-8")
-        gauge_script = tmpdir / "gauge.py"
-        gauge_script.write_text(GAUGE_SCRIPT)
         fetch = run_crawl(urls_file, tmpdir / "fetch.jsonl", {"ITEM_PIPELINES": "{}"})
         inline = run_crawl(urls_file, tmpdir / "inline.jsonl", {"NEWSCLEAN_WORKERS": "-1"})
         # A shared machine's speed drifts within a minute: each pooled run sits between two
         # reference runs (the CPU stages alone) and is judged against their mean, as
         # `make bench-speed` judges each run against its own pair; the verdict is the median.
-        gauges = [gauge(gauge_script)]
+        gauges = [gauge()]
         singles = [fresh_single_process_rate(pages, server.base)]
         pooled = []
         for _ in range(args.repeat):
             pooled.append(run_crawl(urls_file, tmpdir / "pool.jsonl", pool_settings))
             singles.append(fresh_single_process_rate(pages, server.base))
-            gauges.append(gauge(gauge_script))
+            gauges.append(gauge())
     server.stop()
 
     fetch_rate = fetch["responses"] / fetch["whole"]

@@ -141,11 +141,12 @@ def timed(cmd: list[str], sample: bool = False) -> tuple[float, RssSampler | Non
 GAUGE_SCRIPT = "def work():\n    s = 0\n    for i in range(10_000_000):\n        s += i\n\n\nwork()\n"
 
 
-def gauge(script: Path) -> tuple[float, float]:
+def gauge() -> tuple[float, float]:
     """(seconds for the gauge alone, seconds for two gauges at once)."""
-    alone = timed([sys.executable, str(script)])[0]
+    command = [sys.executable, "-c", GAUGE_SCRIPT]
+    alone = timed(command)[0]
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, str(script)]) for _ in range(2)]
+    procs = [subprocess.Popen(command) for _ in range(2)]
     for proc in procs:
         proc.wait()
     return alone, time.perf_counter() - started
@@ -206,8 +207,6 @@ def main() -> None:
         one_dump.write_text(dumps.open(encoding="utf-8").readline(), encoding="utf-8")
         ref_script = tmp / "reference.py"
         ref_script.write_text(REFERENCE_SCRIPT)
-        gauge_script = tmp / "gauge.py"
-        gauge_script.write_text(GAUGE_SCRIPT)
         gauges: list[tuple[float, float]] = []
         out = tmp / "out.jsonl"
         nodedup = ["--set", "NEWSCLEAN_DEDUP=false"]
@@ -215,7 +214,7 @@ def main() -> None:
         runs: dict[str, list[float]] = {k: [] for k in ("ref", "html1", "html2", "text1", "text2", "ref0", "nc0", "nct0")}
         for rep in range(args.repeat):
             print(f"repetition {rep + 1}/{args.repeat}", file=sys.stderr)
-            gauges.append(gauge(gauge_script))
+            gauges.append(gauge())
             # Start-up alone (one document), to report steady-state rates beside whole-process times.
             runs["ref0"].append(timed([sys.executable, str(ref_script), str(one_page)])[0])
             runs["nc0"].append(timed(newsclean_cmd(one_page, out, 1, *nodedup))[0])
