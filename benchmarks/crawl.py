@@ -35,7 +35,6 @@ the gauges and the load average printed with the table.
 from __future__ import annotations
 
 import argparse
-import gc
 import gzip
 import json
 import multiprocessing
@@ -167,32 +166,26 @@ def fresh_single_process_rate(pages: list[bytes], base: str) -> tuple[float, flo
 def single_process_rate(pages: list[bytes], base: str) -> tuple[float, float]:
     """Pages per second and per CPU-second of the pooled stages (extract..date) in this one process, no HTTP.
 
-    Set up as a pool worker is before its first page: warmed up on the same sample page,
-    what is alive then kept out of the cyclic collector's scans.
+    Set up by a pool worker's own set-up (warm-up page, collector frozen): run it in a
+    process of its own (:func:`fresh_single_process_rate`).
     """
-    from newsclean.chain import Chain, load_settings
-    from newsclean.pipelines import ProcessPoolStages
+    from newsclean import pipelines
+    from newsclean.chain import load_settings
     from newsclean.record import new_item
     from newsclean.spiders.base import configure_crawl
 
     settings = load_settings({"NEWSCLEAN_STATE": ""})
     configure_crawl(settings)
-    stages = [cls.from_settings(settings) for cls in ProcessPoolStages.stage_classes(settings)]
     items = []
     for i, raw in enumerate(pages):
         _, text = html_to_unicode(None, raw)  # what Scrapy's response.text does
         items.append(new_item(source=f"{base}/p/{i}.html", url=f"{base}/p/{i}.html", input_kind="html", html=text))
-    Chain(stages).warm_up(kinds=("html",))
-    gc.collect()
-    gc.freeze()
-    try:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for item in items:
-            for stage in stages:
-                item = stage.process_item(item)
-        return len(items) / (time.perf_counter() - started), len(items) / (time.process_time() - cpu_started)
-    finally:
-        gc.unfreeze()
+    pipelines._init_worker(pipelines._picklable(settings), pipelines._stage_paths(settings))
+    chain = pipelines._worker_chain
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for item in items:
+        chain.run(item)
+    return len(items) / (time.perf_counter() - started), len(items) / (time.process_time() - cpu_started)
 
 
 def usable_cores() -> int:
