@@ -349,22 +349,29 @@ class CrashOnMarkerStage(Stage):
         item["body"] = f"worker {os.getpid()}"
 
 
-def test_pool_survives_a_worker_that_dies():
-    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.CrashOnMarkerStage"], "NEWSCLEAN_WORKERS": 1,
-                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
-    pipeline = ProcessPoolStages(settings)
+def clean_in_one_worker(stage: type[Stage], pages: dict[str, str], *,
+                        at_once: bool = False) -> tuple[ProcessPoolStages, list[dict]]:
+    """Run pages {source: html} through a one-worker (spawn) pool of ``stage``: one after
+    another, or all at once; the pipeline (for its stats) and the records in page order."""
+    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.{stage.__name__}"],
+                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
 
     async def run():
         await pipeline.open_spider()
         try:
-            before = await pipeline.process_item(new_item(source="a", input_kind="html", html="<p>fine</p>"))
-            bad = await pipeline.process_item(new_item(source="b", input_kind="html", html="CRASH-HERE"))
-            after = await pipeline.process_item(new_item(source="c", input_kind="html", html="<p>fine</p>"))
+            items = [new_item(source=source, input_kind="html", html=html) for source, html in pages.items()]
+            if at_once:
+                return list(await asyncio.gather(*(pipeline.process_item(item) for item in items)))
+            return [await pipeline.process_item(item) for item in items]
         finally:
             await pipeline.close_spider()
-        return before, bad, after
 
-    before, bad, after = asyncio.run(run())
+    return pipeline, asyncio.run(run())
+
+
+def test_pool_survives_a_worker_that_dies():
+    _, (before, bad, after) = clean_in_one_worker(
+        CrashOnMarkerStage, {"a": "<p>fine</p>", "b": "CRASH-HERE", "c": "<p>fine</p>"})
     assert before["error"] is None and before["body"].startswith("worker ")
     assert bad["error"].startswith("pool: worker process died")
     assert after["error"] is None and after["body"] != before["body"]  # a new worker process
@@ -373,22 +380,11 @@ def test_pool_survives_a_worker_that_dies():
 
 def test_a_dying_worker_fails_only_the_page_that_killed_it():
     # The executor fails every page in flight when one worker dies; those are tried again.
-    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.CrashOnMarkerStage"], "NEWSCLEAN_WORKERS": 1,
-                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
-    pipeline = ProcessPoolStages(settings)
     pages = {"a": "<p>fine</p>", "b": "CRASH-HERE", "c": "<p>fine</p>", "d": "<p>fine</p>", "e": "<p>fine</p>"}
-
-    async def run():
-        await pipeline.open_spider()
-        try:
-            return await asyncio.gather(*(pipeline.process_item(new_item(source=s, input_kind="html", html=h))
-                                          for s, h in pages.items()))
-        finally:
-            await pipeline.close_spider()
-
-    records = {record["source"]: record for record in asyncio.run(run())}
-    assert records["b"]["error"].startswith("pool: worker process died")
-    assert all(records[s]["error"] is None and records[s]["body"].startswith("worker ") for s in "acde")
+    pipeline, records = clean_in_one_worker(CrashOnMarkerStage, pages, at_once=True)
+    by_source = {record["source"]: record for record in records}
+    assert by_source["b"]["error"].startswith("pool: worker process died")
+    assert all(by_source[s]["error"] is None and by_source[s]["body"].startswith("worker ") for s in "acde")
     assert pipeline.stats["retried"] >= 1
 
 
@@ -406,20 +402,9 @@ class InterruptsItselfStage(Stage):
 def test_ctrl_c_in_a_worker_is_left_to_the_crawl():
     # Scrapy closes the spider gracefully on the first SIGINT; the workers go on cleaning
     # the pages in flight instead of sending KeyboardInterrupt back into the reactor.
-    settings = Settings({"NEWSCLEAN_STAGES": [f"{__name__}.InterruptsItselfStage"], "NEWSCLEAN_WORKERS": 1,
-                         "NEWSCLEAN_POOL_START_METHOD": "spawn"})
-    pipeline = ProcessPoolStages(settings)
-
-    async def run():
-        await pipeline.open_spider()
-        try:
-            return [await pipeline.process_item(new_item(source=s, input_kind="html", html=h))
-                    for s, h in (("a", "<p>CTRL-C</p>"), ("b", "<p>fine</p>"))]
-        finally:
-            await pipeline.close_spider()
-
     try:
-        interrupted, after = asyncio.run(run())
+        pipeline, (interrupted, after) = clean_in_one_worker(
+            InterruptsItselfStage, {"a": "<p>CTRL-C</p>", "b": "<p>fine</p>"})
     except BaseException as exc:  # KeyboardInterrupt must not reach the caller (nor end the test run)
         pytest.fail(f"the worker's SIGINT came back as {type(exc).__name__}")
     assert interrupted["error"] is None and after["error"] is None
