@@ -87,6 +87,14 @@ class Chain:
         """The item after every stage, or None when a stage dropped it (a duplicate)."""
         return self.run(item)[0]
 
+    def close(self) -> None:
+        """End the run, as Scrapy's ``close_spider`` does: call it once the output is written
+        (the dedup stage then confirms its state claims, see newsclean/state.py)."""
+        for stage in self.stages:
+            close = getattr(stage, "close_spider", None)
+            if close is not None:
+                close()
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {stage.name: dict(stage.stats) for stage in self.stages if stage.stats}
 

@@ -153,6 +153,7 @@ def run_clean(args: argparse.Namespace) -> int:
                 exporter.export_item(record)
             progress.update()
         exporter.finish_exporting()
+    runner.close()  # after the output is closed: only then are its articles exported
     progress.close()
     summary.skipped_files = feeder.skipped
     summary.seconds = time.monotonic() - started

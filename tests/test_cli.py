@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -293,3 +294,18 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert proc.wait(timeout=120) == 0
     assert b"newsclean: 1doc [" in shown  # tqdm's bar
     assert b"1 documents in, 1 records out" in shown  # the summary
+
+
+def test_batch_with_a_state_file_confirms_once_the_output_is_written(tmp_path: Path) -> None:
+    # The crawl state in the batch feeder (--set NEWSCLEAN_STATE=...): a second run over the
+    # same seeds exports nothing, because the first confirmed its articles after closing its output.
+    state = tmp_path / "state.sqlite"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    seeds = str(ROOT / "seeds")
+    assert main(["clean", seeds, "-o", str(first), "-j", "1", "-q", "--set", f"NEWSCLEAN_STATE={state}"]) == 0
+    assert len(read_jsonl(first)) == 5
+    assert main(["clean", seeds, "-o", str(second), "-j", "2", "-q", "--set", f"NEWSCLEAN_STATE={state}"]) == 0
+    assert read_jsonl(second) == []
+    assert os.listdir(f"{state}.runs") == []  # both runs ended and removed their lock files
+    with sqlite3.connect(state) as db:
+        assert db.execute("SELECT COUNT(*), SUM(pending) FROM pages").fetchone() == (5, 0)

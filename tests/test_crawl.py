@@ -296,6 +296,113 @@ def test_state_verdicts(tmp_path):
     state.close()
 
 
+def _claim_then_die(path: str, url: str, digest: str) -> None:
+    """A run killed outright (SIGKILL, out of memory) after claiming an article."""
+    CrawlState(path).check_and_remember([url], digest)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_claims_count_once_confirmed_or_while_their_run_lives(tmp_path):
+    path = tmp_path / "s.sqlite"
+    digest = content_hash("Title", "Body text")
+    first = CrawlState(path)
+    assert first.check_and_remember(["http://a.example/x"], digest).status == "new"
+    # a crawl running at the same time finds the article taken, under its URL and by its text
+    second = CrawlState(path)
+    assert second.check_and_remember(["http://a.example/x"], digest).status == "unchanged"
+    assert second.check_and_remember(["http://a.example/copy"], digest).status == "duplicate"
+    second.close()
+    # the first run ends without confirming (its output was never written): its claim is void
+    first.close()
+    third = CrawlState(path)
+    assert third.check_and_remember(["http://a.example/x"], digest).status == "new"
+    assert third.confirm() == 1
+    third.close()
+    fourth = CrawlState(path)
+    assert fourth.check_and_remember(["http://a.example/x"], digest).status == "unchanged"
+    fourth.close()
+
+
+def test_a_run_killed_outright_leaves_no_claim(tmp_path):
+    path = str(tmp_path / "s.sqlite")
+    digest = content_hash("Title", "Body text")
+    killed = multiprocessing.get_context("spawn").Process(target=_claim_then_die, args=(path, "http://a.example/x", digest))
+    killed.start()
+    killed.join(timeout=60)
+    assert killed.exitcode == -signal.SIGKILL
+    assert len(os.listdir(path + ".runs")) == 1  # the dead run's lock file is still there
+    state = CrawlState(path)
+    assert state.check_and_remember(["http://a.example/x"], digest).status == "new"
+    assert os.listdir(path + ".runs") == [state.run_id]  # swept: only this run's own
+    state.close()
+    assert os.listdir(path + ".runs") == []
+
+
+def test_a_state_file_from_before_pending_claims_keeps_its_articles(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    digest = content_hash("Title", "Body text")
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, content_hash TEXT NOT NULL, record_id TEXT,"
+                " first_seen REAL NOT NULL, last_seen REAL NOT NULL)")
+    old.execute("INSERT INTO pages VALUES ('http://a.example/x', ?, 'r1', 1.0, 1.0)", (digest,))
+    old.commit()
+    old.close()
+    state = CrawlState(path)
+    assert state.check_and_remember(["http://a.example/x"], digest).status == "unchanged"
+    assert state.integrity_ok()
+    state.close()
+
+
+def test_a_crawl_killed_outright_loses_no_article(site_server, tmp_path):
+    # A crawl killed before its output is written (SIGKILL, out of memory) must not leave its
+    # last articles remembered as exported: the next crawl would skip them for good.
+    state = tmp_path / "state.sqlite"
+    urls = tmp_path / "urls.txt"
+    # (a page without a canonical link: each URL is an article of its own for the state)
+    wanted = {f"{site_server.base}{POCIAGI}?n={n}" for n in range(150)}
+    urls.write_text("".join(f"{url}\n" for url in sorted(wanted)), encoding="utf-8")
+
+    def command(out: Path) -> list[str]:
+        return [SCRAPY, "crawl", "articles", "-a", f"urls_file={urls}", "-o", str(out),
+                "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "NEWSCLEAN_WORKERS=2",
+                "-s", f"NEWSCLEAN_STATE={state}", "-s", "NEWSCLEAN_DEDUP=0", "-s", "LOG_LEVEL=INFO"]
+
+    first = tmp_path / "first.jsonl"
+    proc = subprocess.Popen(command(first), cwd=PROJECT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (first.exists() and first.stat().st_size > 10_000) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the crawl ended before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    exported = set()
+    for line in first.read_text(encoding="utf-8").splitlines():
+        try:
+            exported.add(json.loads(line)["url"])
+        except ValueError:  # the line the kill cut short
+            pass
+    assert 0 < len(exported) < len(wanted)
+
+    second = tmp_path / "second.jsonl"
+    done = subprocess.run(command(second), cwd=PROJECT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    again = {json.loads(line)["url"] for line in second.read_text(encoding="utf-8").splitlines()}
+    assert exported | again == wanted  # nothing lost
+    # the killed crawl confirmed nothing: the second one exported every article (at least once)
+    assert again == wanted
+    # and, having finished, it confirmed them: a third crawl exports nothing
+    third = tmp_path / "third.jsonl"
+    done = subprocess.run(command(third), cwd=PROJECT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not third.exists() or third.read_text(encoding="utf-8") == ""
+    assert "skipped 150 unchanged" in done.stderr
+
+
 # --- the chain contract -------------------------------------------------------------------
 FULL_CHAIN = ["extract", "clean", "title", "language", "date", "dedup", "record"]
 

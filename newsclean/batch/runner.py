@@ -169,6 +169,10 @@ class BatchRunner:
         self.preload = sorted({type(stage).__module__ for stage in self.local.stages})
         self.frozen = False
 
+    def close(self) -> None:
+        """The run's output is written: end it in the parent's stages (the crawl state's claims)."""
+        self.parent.close()
+
     @property
     def duplicates(self) -> int:
         return self.parent.dropped

@@ -5,17 +5,26 @@ already exported unchanged.
 The state is off unless ``NEWSCLEAN_STATE`` names a file: the batch feeder and
 the API keep the plain in-memory behaviour; the spiders switch it on for crawls
 (``NEWSCLEAN_CRAWL_STATE``, see newsclean/spiders/base.py).
+
+The state's claims are confirmed only once the output is written (see
+newsclean/state.py): in a crawl when Scrapy's feed exports are closed and stored
+(``feed_exporter_closed``), in the batch feeder when its output file is closed
+(``Chain.close``), and otherwise when the spider closes.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newsclean.record import record_id
 from newsclean.stages.base import Fields, Stage
 from newsclean.state import CrawlState, content_hash
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +39,19 @@ class DedupStage(Stage):
         self.seen: dict[str, str] = {}
         self.state_path: str = (settings.get("NEWSCLEAN_STATE") or "").strip()
         self._state: CrawlState | None = None
+        #: The output is written by Scrapy's feed exports: confirm when they are closed.
+        self.confirm_after_feeds = False
+
+    @classmethod
+    def from_crawler(cls, crawler: "Crawler") -> "DedupStage":
+        stage = super().from_crawler(crawler)
+        from scrapy.extensions.feedexport import FeedExporter
+
+        extensions = getattr(getattr(crawler, "extensions", None), "middlewares", ())
+        if stage.state_path and any(isinstance(extension, FeedExporter) for extension in extensions):
+            stage.confirm_after_feeds = True
+            crawler.signals.connect(stage._feeds_closed, signal=signals.feed_exporter_closed)
+        return stage  # type: ignore[return-value]
 
     @property
     def state(self) -> CrawlState | None:
@@ -66,7 +88,8 @@ class DedupStage(Stage):
             raise DropItem(f"same text as {verdict.other_url} (earlier crawl)", log_level="INFO")
 
     def close_spider(self, spider: Any = None) -> None:
-        """Say what the state saved us (Scrapy calls this at the end of a crawl)."""
+        """Say what the state saved us (Scrapy calls this at the end of a crawl, before the
+        feeds are stored); confirm this run's articles unless the feeds will say when."""
         if self._state is None:
             return
         logger.info(
@@ -78,6 +101,27 @@ class DedupStage(Stage):
             self.stats["unchanged"],
             self.stats["duplicate"],
         )
+        self._publish_stats()
+        if not self.confirm_after_feeds:
+            self._confirm_and_close()
+
+    def _feeds_closed(self) -> None:
+        if self._state is None:
+            return
+        failed = {key: value for key, value in self.crawler.stats.get_stats().items()
+                  if key.startswith("feedexport/failed_count/") and value} if self.crawler else {}
+        if failed:
+            logger.warning("newsclean state %s: a feed was not stored (%s); this crawl's %d new and changed"
+                           " articles stay unconfirmed, and the next crawl exports them again",
+                           self.state_path, ", ".join(failed), self.stats["new"] + self.stats["changed"])
+            self._state.close()
+            self._state = None
+            return
+        self._confirm_and_close()
+
+    def _confirm_and_close(self) -> None:
+        assert self._state is not None
+        self.stats["confirmed"] += self._state.confirm()
         self._publish_stats()
         self._state.close()
         self._state = None
