@@ -56,8 +56,12 @@ def offloaded_pipelines(settings: BaseSettings) -> tuple[dict[str, int], list[st
     The pool takes the leading run of stages free of cross-document state
     (extract → clean → title → language → date); the first ``runs_in_parent``
     stage (dedup) and everything after it stay in the reactor process, in order.
+    Settings already offloaded are returned as they are, so that configuring a crawl
+    twice (a spider subclass calling it again) does not leave the pool no stage.
     """
     priorities = _component_priorities(settings.getwithbase("ITEM_PIPELINES"))
+    if OFFLOAD_PATH in priorities:
+        return priorities, settings.getlist("NEWSCLEAN_STAGES")
     pooled: list[str] = []
     for path in sorted(priorities, key=priorities.__getitem__):
         cls = load_object(path)

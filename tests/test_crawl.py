@@ -419,6 +419,20 @@ def test_batch_chain_is_unchanged_and_crawl_chain_offloads_the_cpu_stages():
     assert load_settings().get("NEWSCLEAN_STATE") == ""  # batch feeder: state off
 
 
+def test_configuring_a_crawl_twice_changes_nothing():
+    # a spider subclass whose update_settings calls configure_crawl again
+    once = load_settings()
+    configure_crawl(once)
+    twice = load_settings()
+    configure_crawl(twice)
+    configure_crawl(twice)
+    assert dict(twice.getwithbase("ITEM_PIPELINES")) == dict(once.getwithbase("ITEM_PIPELINES"))
+    assert twice.getdict("FEEDS") == once.getdict("FEEDS")
+    for name in ("NEWSCLEAN_STAGES", "NEWSCLEAN_STATE", "USER_AGENT"):
+        assert twice.get(name) == once.get(name), name
+    assert [cls.name for cls in stage_classes(twice)] == FULL_CHAIN
+
+
 def test_entry_day_keeps_the_writers_calendar_day():
     assert str(entry_day("Tue, 18 Jun 2024 00:30:00 +0200")) == "2024-06-18"
     assert str(entry_day("2024-06-18T23:59:00-07:00")) == "2024-06-18"
