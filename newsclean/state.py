@@ -151,6 +151,8 @@ class CrawlState:
             fd = os.open(self.runs_dir / run_id, os.O_RDONLY)
         except FileNotFoundError:  # closed without confirming, or its file was swept
             return False
+        except OSError:  # another user's file, say: cannot tell, so keep the claim
+            return True
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # BlockingIOError: held; anything else: cannot tell, so keep the claim
