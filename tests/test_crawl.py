@@ -296,6 +296,22 @@ def test_state_verdicts(tmp_path):
     state.close()
 
 
+def test_a_feed_that_fails_to_store_confirms_nothing(site_server, tmp_path):
+    # The only feed goes to an FTP server that is not there (a closed port on 127.0.0.1): Scrapy
+    # stores FTP feeds at the end of the crawl, and that fails. The state must not remember the
+    # articles as exported: the next crawl exports them.
+    state = tmp_path / "state.sqlite"
+    args = ["-a", f"url={site_server.base}{HARBOUR}", "-a", f"url={site_server.base}{FESTIWAL}"]
+    nowhere = json.dumps({"ftp://user:secret@127.0.0.1:1/out.jsonl": {"format": "jsonlines"}})
+    command = [SCRAPY, "crawl", "articles", *args, "-s", f"FEEDS={nowhere}", "-s", "AUTOTHROTTLE_ENABLED=0",
+               "-s", "TELNETCONSOLE_ENABLED=0", "-s", "NEWSCLEAN_WORKERS=-1", "-s", f"NEWSCLEAN_STATE={state}"]
+    failed = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=180)
+    assert "feedexport/failed_count/FTPFeedStorage" in failed.stderr, failed.stderr[-3000:]
+    again = crawl(site_server, tmp_path, "articles", *args, name="again", state=state)
+    assert set(again.by_path) == {HARBOUR, FESTIWAL}
+    assert "stay unconfirmed, and the next crawl exports them again" in failed.stderr
+
+
 def _claim_then_die(path: str, url: str, digest: str) -> None:
     """A run killed outright (SIGKILL, out of memory) after claiming an article."""
     CrawlState(path).check_and_remember([url], digest)
