@@ -103,25 +103,25 @@ class DedupStage(Stage):
         )
         self._publish_stats()
         if not self.confirm_after_feeds:
-            self._confirm_and_close()
+            self._end_run(confirm=True)
 
     def _feeds_closed(self) -> None:
+        """Connected in from_crawler only: a crawler and its stats are there."""
         if self._state is None:
             return
-        failed = {key: value for key, value in self.crawler.stats.get_stats().items()
-                  if key.startswith("feedexport/failed_count/") and value} if self.crawler else {}
+        failed = [key for key, value in self.crawler.stats.get_stats().items()
+                  if key.startswith("feedexport/failed_count/") and value]
         if failed:
             logger.warning("newsclean state %s: a feed was not stored (%s); this crawl's %d new and changed"
                            " articles stay unconfirmed, and the next crawl exports them again",
                            self.state_path, ", ".join(failed), self.stats["new"] + self.stats["changed"])
-            self._state.close()
-            self._state = None
-            return
-        self._confirm_and_close()
+        self._end_run(confirm=not failed)
 
-    def _confirm_and_close(self) -> None:
+    def _end_run(self, confirm: bool) -> None:
+        """Close the state; with ``confirm``, this run's claims become permanent first."""
         assert self._state is not None
-        self.stats["confirmed"] += self._state.confirm()
-        self._publish_stats()
+        if confirm:
+            self.stats["confirmed"] += self._state.confirm()
+            self._publish_stats()
         self._state.close()
         self._state = None
