@@ -35,12 +35,15 @@ the gauges and the load average printed with the table.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
 import json
 import multiprocessing
 import os
+import queue
 import re
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -48,7 +51,6 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from w3lib.encoding import html_to_unicode
@@ -67,41 +69,65 @@ def load_pages(data: Path, limit: int) -> list[bytes]:
 
 
 class PageServer:
-    """Serves page i at /p/<i>.html, as a news site would: text/html, charset left to the page."""
+    """Serves page i at /p/<i>.html, as a news site would: HTTP/1.1 keep-alive, text/html,
+    charset left to the page.
+
+    It stands in for remote sites, yet runs on the crawl's own two cores: so it is as cheap
+    as a server can be in Python. Each response (headers and body) is built once, up front,
+    and written in one call from an asyncio loop in a thread of this process. http.server
+    (a thread and a header parse per request) took ~0.28 ms of CPU a page, this ~0.1.
+    """
 
     def __init__(self, pages: list[bytes]) -> None:
-        pages_ = pages
+        self.responses = [self._response(b"200 OK", page) for page in pages]
+        self.not_found = self._response(b"404 Not Found", b"not found")
+        self.loop = asyncio.new_event_loop()
+        ready: "queue.Queue[int]" = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
+        self.thread.start()
+        self.base = f"http://127.0.0.1:{ready.get(timeout=10)}"
 
-        class Handler(BaseHTTPRequestHandler):
-            # Keep-alive, as news sites' servers do and as Scrapy's HTTP/1.1 handler expects.
-            # http.server's default, HTTP/1.0, closes every connection: each page then cost
-            # a new TCP connection in the crawl and a new thread here, on the same cores.
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes: with Nagle's algorithm on, a kept-alive
-            # connection waits for the client's delayed ACK (40 ms) before the last segment.
-            disable_nagle_algorithm = True
+    @staticmethod
+    def _response(status: bytes, body: bytes) -> bytes:
+        return (b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html\r\nContent-Length: "
+                + str(len(body)).encode() + b"\r\n\r\n" + body)
 
-            def do_GET(self) -> None:  # noqa: N802
-                match = re.fullmatch(r"/p/(\d+)\.html", self.path)
-                body = pages_[int(match[1])] if match and int(match[1]) < len(pages_) else None
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html")
-                body = body if body is not None else b"not found"
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def _page(self, request_line: bytes) -> bytes:
+        match = re.fullmatch(rb"GET /p/(\d+)\.html HTTP/1\.[01]", request_line)
+        index = int(match[1]) if match else -1
+        return self.responses[index] if 0 <= index < len(self.responses) else self.not_found
 
-            def log_message(self, *args) -> None:
-                pass
+    def _serve(self, ready: "queue.Queue[int]") -> None:
+        server = self
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        class Connection(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                self.transport = transport
+                self.buffer = b""
+                sock = transport.get_extra_info("socket")
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def data_received(self, data: bytes) -> None:
+                self.buffer += data
+                # A request has no body (GET); one response per complete header block.
+                while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+                    request_line = self.buffer[:self.buffer.find(b"\r\n")]
+                    self.buffer = self.buffer[end + 4:]
+                    self.transport.write(server._page(request_line))
+
+        asyncio.set_event_loop(self.loop)
+        listening = self.loop.run_until_complete(self.loop.create_server(Connection, "127.0.0.1", 0))
+        ready.put(listening.sockets[0].getsockname()[1])
+        try:
+            self.loop.run_forever()
+        finally:
+            listening.close()
+            self.loop.run_until_complete(listening.wait_closed())
+            self.loop.close()
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
 
 
 def run_crawl(urls_file: Path, out: Path, settings: dict[str, str]) -> dict[str, float]:
