@@ -45,7 +45,8 @@ def new_item(
     *,
     source: str,
     input_kind: str,
-    html: str | None = None,
+    html: str | bytes | None = None,
+    encoding: str | None = None,
     raw_text: str | None = None,
     url: str | None = None,
     hints: dict[str, Any] | None = None,
@@ -55,6 +56,10 @@ def new_item(
 
     ``hints`` carries what the source knew before the page was read (a
     sitemap's publication date or title, a feed entry's date).
+
+    ``html`` may be the page's bytes with the ``encoding`` its source resolved
+    (a crawl: Scrapy's ``response.encoding``); the extract stage decodes it,
+    in a pool worker rather than in the crawl's reactor.
     """
     if input_kind not in INPUT_KINDS:
         raise ValueError(f"input_kind must be one of {INPUT_KINDS}, not {input_kind!r}")
@@ -63,6 +68,7 @@ def new_item(
         "source": source,
         "input_kind": input_kind,
         "html": html,
+        "encoding": encoding,
         "raw_text": raw_text,
         "hints": dict(hints or {}),
         "removed": [],

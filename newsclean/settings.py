@@ -93,7 +93,12 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DEPTH_LIMIT = 2
 # Off-domain redirects are dropped with a logged reason.
 # (50: before the robots.txt middleware, so nothing at all is fetched from the other site)
-DOWNLOADER_MIDDLEWARES = {"newsclean.middlewares.OffDomainRedirectMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "newsclean.middlewares.OffDomainRedirectMiddleware": 50,
+    # Scrapy's meta-refresh handling, minus a decode of every page in the reactor.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsclean.middlewares.MetaRefreshMiddleware": 580,
+}
 # Opt-in during development: -s HTTPCACHE_ENABLED=1 re-reads pages from disk.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = ".newsclean/httpcache"

@@ -31,6 +31,7 @@ from newsclean.spiders.base import configure_crawl, entry_day
 from newsclean.stages.base import Stage
 from newsclean.state import CrawlState, content_hash
 from scrapy.exceptions import DropItem
+from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ STARY = "/pl/wiadomosci/stary-artykul.html"
 HARBOUR = "/en/news/harbour-bridge.html"
 LIBRARY = "/en/news/library-opening.html"
 TRAINS = "/slow/night-trains.html"
+FERRY = "/en/news/ferry-timetable.html"  # reached only through a meta refresh (ferry-moved.html)
 
 
 class Crawl:
@@ -83,8 +85,9 @@ def site_crawl(site_server, tmp_path):
 
 def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_crawl):
     # robots.txt → sitemap index → news sitemap + plain sitemap + archive; the in-domain
-    # redirect is followed, the slow page arrives, everything else is dropped.
-    assert set(site_crawl.by_path) == {RADA, POCIAGI, FESTIWAL, STARY, HARBOUR, LIBRARY, TRAINS}
+    # redirects (HTTP and meta refresh) are followed, the slow page arrives, everything
+    # else is dropped.
+    assert set(site_crawl.by_path) == {RADA, POCIAGI, FESTIWAL, STARY, HARBOUR, LIBRARY, TRAINS, FERRY}
     assert all(r["error"] is None for r in site_crawl.records)
     assert all(r["input_kind"] == "html" for r in site_crawl.records)
     assert all("removed" not in r for r in site_crawl.records)  # NEWSCLEAN_EXPLAIN is off
@@ -93,6 +96,7 @@ def test_sitemap_crawl_exports_exactly_the_allowed_articles(site_server, site_cr
     # off-domain redirect: dropped before fetching, with a logged reason
     assert site_server.paths_requested("localhost") == []
     assert "Dropped off-domain redirect" in site_crawl.log
+    assert f"Dropped off-domain redirect: {site_server.base}/en/news/moved-away.html" in site_crawl.log  # meta refresh
     # non-HTML: fetched, dropped with a logged reason
     assert "Skipped non-HTML response" in site_crawl.log and "application/pdf" in site_crawl.log
     assert "usuniety" not in " ".join(site_crawl.by_path)  # the 404
@@ -146,7 +150,7 @@ def test_sitemap_since_skips_old_entries_and_old_child_sitemaps(site_server, tmp
     result = crawl(site_server, tmp_path, "sitemap", "-a", f"url={site_server.base}/sitemap_index.xml",
                    "-a", "since=2024-06-17")
     # POCIAGI's news-sitemap entry is dated 2024-06-16
-    assert set(result.by_path) == {RADA, FESTIWAL, HARBOUR, LIBRARY, TRAINS}
+    assert set(result.by_path) == {RADA, FESTIWAL, HARBOUR, LIBRARY, TRAINS, FERRY}
     # the archive sitemap (lastmod 2019) is not even fetched
     assert "/sitemap-archive.xml" not in site_server.paths_requested()
     assert STARY not in site_server.paths_requested()
@@ -798,3 +802,113 @@ def test_early_pool_workers_inherit_the_stages_set_up_once():
     done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["5", "True"]
+
+
+# --- the reactor reads a crawled page's bytes; the workers decode it ----------------------------
+class CountingResponse(HtmlResponse):
+    """An HtmlResponse that counts how often its whole body is decoded."""
+
+    decoded = 0
+
+    @property
+    def text(self) -> str:
+        CountingResponse.decoded += 1
+        return super().text
+
+
+_PADDING = b"<!-- " + b"x" * 90 + b" -->"
+REFRESH_PAGES = {
+    "no refresh": b'<html><head><meta charset="utf-8"><title>t</title></head><body>'
+                  + "Zażółć gęślą jaźń. ".encode() * 2000 + b"</body></html>",
+    "refresh": b'<html><head><meta http-equiv="refresh" content="0; url=/next.html"></head><body>a</body></html>',
+    "refresh, capitals": b'<HTML><HEAD><META HTTP-EQUIV="Refresh" CONTENT="2;URL=\'next.html\'"></HEAD></HTML>',
+    "refresh in a script": b'<html><head><script>document.write(\'<meta http-equiv="refresh" content="0; url=/x">\')'
+                           b'</script></head><body>a</body></html>',
+    "refresh past Scrapy's 4,096 characters": b"<html><head>" + _PADDING * 50
+                                             + b'<meta http-equiv="refresh" content="0;url=/late.html"></head></html>',
+    "delay over METAREFRESH_MAXDELAY": b'<html><head><meta http-equiv="refresh" content="500; url=/slow.html"></head></html>',
+    "windows-1250": '<html><head><meta charset="windows-1250"><meta http-equiv="refresh" content="0;url=/żółw.html">'
+                    '</head></html>'.encode("cp1250"),
+    "utf-16": '<html><head><meta http-equiv="refresh" content="0; url=/utf16.html"></head></html>'.encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFRESH_PAGES))
+def test_meta_refresh_redirects_exactly_as_scrapys_own_middleware(case):
+    from scrapy import Request
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.middlewares import MetaRefreshMiddleware
+
+    crawler = get_crawler(settings_dict={"METAREFRESH_ENABLED": True})
+    request = Request("https://news.example/a/page.html")
+    answers = []
+    for middleware in (ScrapyMetaRefresh.from_crawler(crawler), MetaRefreshMiddleware.from_crawler(crawler)):
+        response = CountingResponse(request.url, body=REFRESH_PAGES[case], request=request)
+        answer = middleware.process_response(request, response)
+        answers.append(answer.url if isinstance(answer, Request) else "no redirect")
+    assert answers[0] == answers[1]
+    # (METAREFRESH_IGNORE_TAGS is empty by default: a refresh written by a script counts)
+    redirects = ("refresh", "refresh, capitals", "refresh in a script", "windows-1250", "utf-16")
+    assert (answers[1] != "no redirect") == (case in redirects)
+
+
+def test_a_page_without_refresh_is_not_decoded_in_the_reactor():
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.middlewares import MetaRefreshMiddleware
+    from newsclean.spiders.base import NewsSpider
+
+    request = Request("https://news.example/a/page.html")
+    body = (b'<html><head><meta charset="utf-8"><link rel="canonical" href="/a/page.html"></head><body>'
+            + "Zażółć gęślą jaźń. ".encode() * 2000 + b"</body></html>")
+    response = CountingResponse(request.url, body=body, request=request)
+    CountingResponse.decoded = 0
+    middleware = MetaRefreshMiddleware.from_crawler(get_crawler(settings_dict={"METAREFRESH_ENABLED": True}))
+    assert middleware.process_response(request, response) is response
+    assert NewsSpider.canonical_url(response) == "https://news.example/a/page.html"
+    assert CountingResponse.decoded == 0
+
+
+HEAD_PAGES = {
+    "utf-8, header charset": ({"Content-Type": "text/html; charset=utf-8"},
+                              '<html><head><title>Żółw</title><link rel="canonical" href="/a/żółw-1.html">'
+                              '</head><body><p>treść</p></body></html>'.encode()),
+    "windows-1250 in <meta>": ({}, '<html><head><meta charset="windows-1250"><base href="https://news.example/pl/">'
+                                   '<link href="wiadomosci/żółw-2.html" rel="canonical"></head><body>x</body></html>'
+                                   .encode("cp1250")),
+    "utf-16 with a BOM": ({}, '<html><head><link rel="canonical" href="/a/utf16-3.html"></head><body>x</body></html>'
+                              .encode("utf-16")),
+    "no </head>, a <body>": ({}, b"<html><link rel=canonical href=/a/bare-4.html><body><p>x</p></body></html>"),
+    "neither": ({}, b"<link rel='canonical' href='/a/only-5.html'><p>x</p>"),
+    "canonical link in the body": ({}, b'<html><head></head><body><link rel="canonical" href="/a/late-6.html"></body></html>'),
+}
+
+
+@pytest.mark.parametrize("case", list(HEAD_PAGES))
+def test_canonical_link_is_read_from_the_head_as_response_text_has_it(case):
+    from newsclean.spiders.base import NewsSpider, head_text
+
+    headers, body = HEAD_PAGES[case]
+    response = HtmlResponse("https://news.example/a/page.html", headers=headers, body=body)
+    head = head_text(response)
+    assert response.text.startswith(head)
+    assert "<body" not in head.lower() and "</head" not in head.lower()
+    href = {"utf-8, header charset": "/a/żółw-1.html", "windows-1250 in <meta>": "wiadomosci/żółw-2.html",
+            "utf-16 with a BOM": "/a/utf16-3.html", "no </head>, a <body>": "/a/bare-4.html",
+            "neither": "/a/only-5.html", "canonical link in the body": None}[case]
+    # resolved as Scrapy's response.urljoin resolves it (<base href> included)
+    assert NewsSpider.canonical_url(response) == (response.urljoin(href) if href else None)
+
+
+def test_crawled_bytes_with_their_encoding_give_the_record_the_text_gives():
+    page = (PROJECT / "fixtures/site" / FESTIWAL.lstrip("/")).read_bytes()  # windows-1250, declared in <meta>
+    response = HtmlResponse("https://news.example" + FESTIWAL, body=page)
+    chain = build_chain({"NEWSCLEAN_DEDUP": False})
+    from_bytes, _ = chain.run(new_item(source=response.url, input_kind="html", html=response.body,
+                                       encoding=response.encoding, url=response.url))
+    from_text, _ = chain.run(new_item(source=response.url, input_kind="html", html=response.text, url=response.url))
+    assert from_bytes == from_text
+    assert "Już po raz dwunasty do Żółkiewki zjadą zespoły" in from_bytes["text"]

@@ -13,7 +13,7 @@ import codecs
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom, resolve_encoding
 
 
 class InputError(ValueError):
@@ -117,6 +117,13 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         key=lambda pair: (rank.get(_codec_name(pair[1].encoding), len(rank)), pair[0]),
     )[1]
     return str(best), best.encoding
+
+
+def decode_as(data: bytes, encoding: str) -> str:
+    """A body read with the encoding its source resolved, the way Scrapy's
+    ``TextResponse.text`` reads it: a byte-order mark still wins, bytes the
+    encoding cannot read become U+FFFD. Same text as ``response.text``, byte for byte."""
+    return html_to_unicode(f"charset={encoding}", data)[1]
 
 
 def decode_bytes(data: bytes, kind: str = "html") -> Decoded:

@@ -37,6 +37,7 @@ from trafilatura import metadata as tm
 from trafilatura import utils as trafilatura_utils
 from trafilatura.utils import load_html
 
+from newsclean.batch.decode import decode_as
 from newsclean.datetext import headline_date
 from newsclean.stages.base import Fields, Stage
 
@@ -324,6 +325,8 @@ class ExtractStage(Stage):
             item["meta"] = {}
             return
         html = item.get("html") or ""
+        if isinstance(html, bytes):  # a crawled page, decoded here rather than in the reactor
+            html = item["html"] = decode_as(html, item.get("encoding") or "utf-8")
         item["chars_in"] = len(html)
         url = item.get("url")
         tree = parse_html(html) if html else None
