@@ -320,6 +320,11 @@ class PoolStartError(RuntimeError):
 POOL_FAILED_REASON = "newsclean_pool_failed"
 
 
+#: Crawls of this process between their pipeline's open_spider and close_spider (several
+#: crawls can share one process, e.g. a CrawlerProcess running two spiders).
+_crawls_frozen = 0
+
+
 class ProcessPoolStages:
     """Async item pipeline: awaits the CPU stages in a ProcessPoolExecutor.
 
@@ -356,6 +361,7 @@ class ProcessPoolStages:
         self.in_flight = 0
         #: Pages retried after a pool broke go one at a time (see _run_in_pool).
         self._retry_lane = asyncio.Lock()
+        self._froze = False
 
     @classmethod
     def stage_classes(cls, settings: BaseSettings) -> list[type[Stage]]:
@@ -370,8 +376,12 @@ class ProcessPoolStages:
         self._cpu_at_open, self._thread_cpu_at_open = time.process_time(), time.thread_time()
         # What this crawl process holds now (modules, settings, components) lasts the whole
         # crawl: keep it out of the cyclic collector's scans (GC 0.25 → 0.1 s per 300 pages;
-        # close_spider gives it back).
+        # the last crawl of this process to close gives it back).
+        global _crawls_frozen
         gc.freeze()
+        if not self._froze:
+            self._froze = True
+            _crawls_frozen += 1
         if self.workers < 0:
             self.inline = Chain(load_object(p).from_settings(self.settings) for p in self.stage_paths)
             logger.info("newsclean: running %d stages inline (no process pool)", len(self.inline.stages))
@@ -517,7 +527,12 @@ class ProcessPoolStages:
                                              round(_processes_cpu(self.pool), 3))
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-        gc.unfreeze()
+        global _crawls_frozen
+        if self._froze:
+            self._froze = False
+            _crawls_frozen -= 1
+            if _crawls_frozen == 0:  # another crawl of this process still runs: its objects stay frozen
+                gc.unfreeze()
 
 
 def _run_inline(chain: Chain, item: dict[str, Any]):

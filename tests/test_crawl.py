@@ -912,3 +912,22 @@ def test_crawled_bytes_with_their_encoding_give_the_record_the_text_gives():
     from_text, _ = chain.run(new_item(source=response.url, input_kind="html", html=response.text, url=response.url))
     assert from_bytes == from_text
     assert "Już po raz dwunasty do Żółkiewki zjadą zespoły" in from_bytes["text"]
+
+
+def test_two_crawls_in_one_process_keep_the_collector_frozen_until_the_last_closes():
+    import gc
+
+    settings = Settings({"NEWSCLEAN_WORKERS": -1})  # inline: no pool to start
+    first, second = ProcessPoolStages(settings), ProcessPoolStages(settings)
+
+    async def crawl_two():
+        await first.open_spider()
+        await second.open_spider()
+        await first.close_spider()
+        frozen_while_one_runs = gc.get_freeze_count()
+        await second.close_spider()
+        return frozen_while_one_runs, gc.get_freeze_count()
+
+    while_one_runs, after_both = asyncio.run(crawl_two())
+    assert while_one_runs > 0
+    assert after_both == 0
