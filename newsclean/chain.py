@@ -95,6 +95,24 @@ class Chain:
             if close is not None:
                 close()
 
+    def abandon(self) -> None:
+        """End the run without confirming anything, when its output could not be written:
+        its state claims lapse now, and a later run exports those articles again."""
+        for stage in self.stages:
+            abandon = getattr(stage, "abandon_run", None)
+            if abandon is not None:
+                abandon()
+
+    def __enter__(self) -> "Chain":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        """A ``with`` block ends the run: :meth:`close` if it finished, :meth:`abandon` if it raised."""
+        if exc_type is None:
+            self.close()
+        else:
+            self.abandon()
+
     def stats(self) -> dict[str, dict[str, int]]:
         return {stage.name: dict(stage.stats) for stage in self.stages if stage.stats}
 

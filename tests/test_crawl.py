@@ -375,6 +375,26 @@ def test_a_state_file_from_before_pending_claims_keeps_its_articles(tmp_path):
     state.close()
 
 
+def test_a_chain_in_a_with_block_confirms_its_claims_only_when_the_block_finishes(tmp_path):
+    # Python API: `with build_chain(...) as chain:` ends the run. A block that raises (the
+    # output could not be written) confirms nothing, and its claims lapse at once: in a
+    # notebook the process lives on, and would otherwise keep them while it does.
+    page = (PROJECT / "fixtures/site" / LIBRARY.lstrip("/")).read_text(encoding="utf-8")
+    settings = {"NEWSCLEAN_STATE": str(tmp_path / "state.sqlite")}
+
+    def article():
+        return new_item(source="library", input_kind="html", html=page, url="https://news.example" + LIBRARY)
+
+    with pytest.raises(OSError):
+        with build_chain(settings) as chain:
+            assert chain.process(article()) is not None
+            raise OSError("disk full")
+    with build_chain(settings) as chain:
+        assert chain.process(article()) is not None  # exported again: the failed run confirmed nothing
+    with build_chain(settings) as chain:
+        assert chain.process(article()) is None  # confirmed by the block that finished
+
+
 def test_a_crawl_killed_outright_loses_no_article(site_server, tmp_path):
     # A crawl killed before its output is written (SIGKILL, out of memory) must not leave its
     # last articles remembered as exported: the next crawl would skip them for good.

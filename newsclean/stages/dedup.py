@@ -105,6 +105,11 @@ class DedupStage(Stage):
         if not self.confirm_after_feeds:
             self._end_run(confirm=True)
 
+    def abandon_run(self) -> None:
+        """End the run with its claims unconfirmed (its output was not written; see Chain.abandon)."""
+        if self._state is not None:
+            self._end_run(confirm=False)
+
     def _feeds_closed(self) -> None:
         """Connected in from_crawler only: a crawler and its stats are there."""
         if self._state is None:
