@@ -12,6 +12,8 @@ from scrapy.http import HtmlResponse
 from tldextract import TLDExtract
 from w3lib.html import get_meta_refresh
 
+from newsclean.batch.decode import readable_as_bytes
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
@@ -73,15 +75,17 @@ class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
     ``response.text``, which decodes the whole page in the reactor (~0.2 ms of its CPU
     a page; in a pooled crawl the workers decode the page, not the reactor). w3lib
     rules a refresh out in the bytes, without decoding, when no meta tag there names
-    one. Only a page where it finds one goes on to Scrapy's own check, so which
-    pages are redirected, and where to, does not change.
+    one. A page where it finds one, or whose encoding cannot be read in its bytes
+    (UTF-16, ISO-2022-JP: ``readable_as_bytes``), goes on to Scrapy's own check, so
+    which pages are redirected, and where to, does not change.
     """
 
     #: Bytes that hold at least Scrapy's 4,096 characters (no character takes over 4 bytes).
     head_bytes = 4 * 4096 + 4
 
     def process_response(self, request: "Request", response: "Response", spider: Any = None) -> "Request | Response":
-        if isinstance(response, HtmlResponse) and not self._may_refresh(response):
+        if (isinstance(response, HtmlResponse) and readable_as_bytes(response.encoding)
+                and not self._may_refresh(response)):
             return response
         # Scrapy before 2.14 passes the spider; later ones do not, and warn if it is passed on.
         return super().process_response(request, response, *(() if spider is None else (spider,)))

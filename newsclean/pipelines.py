@@ -382,13 +382,17 @@ class ProcessPoolStages:
         if not self._froze:
             self._froze = True
             _crawls_frozen += 1
-        if self.workers < 0:
-            self.inline = Chain(load_object(p).from_settings(self.settings) for p in self.stage_paths)
-            logger.info("newsclean: running %d stages inline (no process pool)", len(self.inline.stages))
-            return
-        # Not awaited: the engine starts fetching while the workers start (about a second
-        # of imports and stage set-up that would otherwise hold up every download).
-        self.ready = asyncio.ensure_future(self._start_pool())
+        try:
+            if self.workers < 0:
+                self.inline = Chain(load_object(p).from_settings(self.settings) for p in self.stage_paths)
+                logger.info("newsclean: running %d stages inline (no process pool)", len(self.inline.stages))
+                return
+            # Not awaited: the engine starts fetching while the workers start (about a second
+            # of imports and stage set-up that would otherwise hold up every download).
+            self.ready = asyncio.ensure_future(self._start_pool())
+        except BaseException:
+            self._thaw()
+            raise
 
     async def _start_pool(self) -> ProcessPoolExecutor:
         started = time.monotonic()
@@ -527,11 +531,15 @@ class ProcessPoolStages:
                                              round(_processes_cpu(self.pool), 3))
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        self._thaw()
+
+    def _thaw(self) -> None:
+        """Give the collector back its frozen objects, unless another crawl of this process still runs."""
         global _crawls_frozen
         if self._froze:
             self._froze = False
             _crawls_frozen -= 1
-            if _crawls_frozen == 0:  # another crawl of this process still runs: its objects stay frozen
+            if _crawls_frozen == 0:
                 gc.unfreeze()
 
 

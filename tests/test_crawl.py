@@ -837,19 +837,26 @@ class CountingResponse(HtmlResponse):
 
 
 _PADDING = b"<!-- " + b"x" * 90 + b" -->"
-REFRESH_PAGES = {
-    "no refresh": b'<html><head><meta charset="utf-8"><title>t</title></head><body>'
-                  + "Zażółć gęślą jaźń. ".encode() * 2000 + b"</body></html>",
-    "refresh": b'<html><head><meta http-equiv="refresh" content="0; url=/next.html"></head><body>a</body></html>',
-    "refresh, capitals": b'<HTML><HEAD><META HTTP-EQUIV="Refresh" CONTENT="2;URL=\'next.html\'"></HEAD></HTML>',
-    "refresh in a script": b'<html><head><script>document.write(\'<meta http-equiv="refresh" content="0; url=/x">\')'
-                           b'</script></head><body>a</body></html>',
-    "refresh past Scrapy's 4,096 characters": b"<html><head>" + _PADDING * 50
-                                             + b'<meta http-equiv="refresh" content="0;url=/late.html"></head></html>',
-    "delay over METAREFRESH_MAXDELAY": b'<html><head><meta http-equiv="refresh" content="500; url=/slow.html"></head></html>',
-    "windows-1250": '<html><head><meta charset="windows-1250"><meta http-equiv="refresh" content="0;url=/żółw.html">'
-                    '</head></html>'.encode("cp1250"),
-    "utf-16": '<html><head><meta http-equiv="refresh" content="0; url=/utf16.html"></head></html>'.encode("utf-16"),
+_UTF16_HEADER = {"Content-Type": "text/html; charset=utf-16"}
+REFRESH_PAGES = {  # (headers, body)
+    "no refresh": ({}, b'<html><head><meta charset="utf-8"><title>t</title></head><body>'
+                       + "Zażółć gęślą jaźń. ".encode() * 2000 + b"</body></html>"),
+    "refresh": ({}, b'<html><head><meta http-equiv="refresh" content="0; url=/next.html"></head><body>a</body></html>'),
+    "refresh, capitals": ({}, b'<HTML><HEAD><META HTTP-EQUIV="Refresh" CONTENT="2;URL=\'next.html\'"></HEAD></HTML>'),
+    "refresh in a script": ({}, b'<html><head><script>document.write(\'<meta http-equiv="refresh" content="0; url=/x">\')'
+                                b'</script></head><body>a</body></html>'),
+    "refresh past Scrapy's 4,096 characters": ({}, b"<html><head>" + _PADDING * 50
+                                               + b'<meta http-equiv="refresh" content="0;url=/late.html"></head></html>'),
+    "delay over METAREFRESH_MAXDELAY": ({}, b'<html><head><meta http-equiv="refresh" content="500; url=/slow.html"></head></html>'),
+    "windows-1250": ({}, '<html><head><meta charset="windows-1250"><meta http-equiv="refresh" content="0;url=/żółw.html">'
+                         '</head></html>'.encode("cp1250")),
+    "utf-16": ({}, '<html><head><meta http-equiv="refresh" content="0; url=/utf16.html"></head></html>'.encode("utf-16")),
+    # Scrapy reads a charset=utf-16 body without a byte-order mark as big-endian, Python's codec as little-endian
+    "utf-16 in the header, no byte-order mark": (_UTF16_HEADER, '<html><head><meta http-equiv="refresh"'
+                                                 ' content="0; url=/utf16-be.html"></head></html>'.encode("utf-16-be")),
+    # past 16 KB of bytes, within Scrapy's 4,096 characters: ISO-2022-JP's shifts take bytes, not characters
+    "iso-2022-jp": ({}, ("<html><head><meta charset='iso-2022-jp'><title>" + "日a" * 1850 + "</title>"
+                         "<meta http-equiv='refresh' content='0;url=/next.html'></head></html>").encode("iso2022_jp")),
 }
 
 
@@ -863,14 +870,16 @@ def test_meta_refresh_redirects_exactly_as_scrapys_own_middleware(case):
 
     crawler = get_crawler(settings_dict={"METAREFRESH_ENABLED": True})
     request = Request("https://news.example/a/page.html")
+    headers, body = REFRESH_PAGES[case]
     answers = []
     for middleware in (ScrapyMetaRefresh.from_crawler(crawler), MetaRefreshMiddleware.from_crawler(crawler)):
-        response = CountingResponse(request.url, body=REFRESH_PAGES[case], request=request)
+        response = CountingResponse(request.url, headers=headers, body=body, request=request)
         answer = middleware.process_response(request, response)
         answers.append(answer.url if isinstance(answer, Request) else "no redirect")
     assert answers[0] == answers[1]
-    # (METAREFRESH_IGNORE_TAGS is empty by default: a refresh written by a script counts)
-    redirects = ("refresh", "refresh, capitals", "refresh in a script", "windows-1250", "utf-16")
+    # (Scrapy 2.19 ignores a refresh inside <noscript> only: one written by a script counts)
+    redirects = ("refresh", "refresh, capitals", "refresh in a script", "windows-1250", "utf-16",
+                 "utf-16 in the header, no byte-order mark", "iso-2022-jp")
     assert (answers[1] != "no redirect") == (case in redirects)
 
 
@@ -892,18 +901,27 @@ def test_a_page_without_refresh_is_not_decoded_in_the_reactor():
     assert CountingResponse.decoded == 0
 
 
-HEAD_PAGES = {
+_JIS_SPELLING_HEAD_END = b"\x1b$B</head>!\x1b(B".decode("iso2022_jp")  # two kanji whose JIS bytes spell </head>
+HEAD_PAGES = {  # (headers, body, the canonical link's href or None)
     "utf-8, header charset": ({"Content-Type": "text/html; charset=utf-8"},
                               '<html><head><title>Żółw</title><link rel="canonical" href="/a/żółw-1.html">'
-                              '</head><body><p>treść</p></body></html>'.encode()),
+                              '</head><body><p>treść</p></body></html>'.encode(), "/a/żółw-1.html"),
     "windows-1250 in <meta>": ({}, '<html><head><meta charset="windows-1250"><base href="https://news.example/pl/">'
                                    '<link href="wiadomosci/żółw-2.html" rel="canonical"></head><body>x</body></html>'
-                                   .encode("cp1250")),
+                                   .encode("cp1250"), "wiadomosci/żółw-2.html"),
     "utf-16 with a BOM": ({}, '<html><head><link rel="canonical" href="/a/utf16-3.html"></head><body>x</body></html>'
-                              .encode("utf-16")),
-    "no </head>, a <body>": ({}, b"<html><link rel=canonical href=/a/bare-4.html><body><p>x</p></body></html>"),
-    "neither": ({}, b"<link rel='canonical' href='/a/only-5.html'><p>x</p>"),
-    "canonical link in the body": ({}, b'<html><head></head><body><link rel="canonical" href="/a/late-6.html"></body></html>'),
+                              .encode("utf-16"), "/a/utf16-3.html"),
+    "no </head>, a <body>": ({}, b"<html><link rel=canonical href=/a/bare-4.html><body><p>x</p></body></html>",
+                             "/a/bare-4.html"),
+    "neither": ({}, b"<link rel='canonical' href='/a/only-5.html'><p>x</p>", "/a/only-5.html"),
+    "canonical link in the body": ({}, b'<html><head></head><body><link rel="canonical" href="/a/late-6.html"></body></html>',
+                                   None),
+    # <base href> counts anywhere in the first 4,096 characters, as for response.urljoin
+    "<base> after </head>": ({}, b'<html><head><link rel="canonical" href="story-7.html"></head>'
+                                 b'<body><base href="https://news.example/world/"><p>x</p></body></html>', "story-7.html"),
+    "iso-2022-jp": ({}, ("<html><head><meta charset='iso-2022-jp'><title>" + _JIS_SPELLING_HEAD_END + "</title>"
+                         "<link rel='canonical' href='/a/jis-8.html'></head><body>x</body></html>").encode("iso2022_jp"),
+                    "/a/jis-8.html"),
 }
 
 
@@ -911,14 +929,11 @@ HEAD_PAGES = {
 def test_canonical_link_is_read_from_the_head_as_response_text_has_it(case):
     from newsclean.spiders.base import NewsSpider, head_text
 
-    headers, body = HEAD_PAGES[case]
+    headers, body, href = HEAD_PAGES[case]
     response = HtmlResponse("https://news.example/a/page.html", headers=headers, body=body)
     head = head_text(response)
     assert response.text.startswith(head)
     assert "<body" not in head.lower() and "</head" not in head.lower()
-    href = {"utf-8, header charset": "/a/żółw-1.html", "windows-1250 in <meta>": "wiadomosci/żółw-2.html",
-            "utf-16 with a BOM": "/a/utf16-3.html", "no </head>, a <body>": "/a/bare-4.html",
-            "neither": "/a/only-5.html", "canonical link in the body": None}[case]
     # resolved as Scrapy's response.urljoin resolves it (<base href> included)
     assert NewsSpider.canonical_url(response) == (response.urljoin(href) if href else None)
 
@@ -932,6 +947,26 @@ def test_crawled_bytes_with_their_encoding_give_the_record_the_text_gives():
     from_text, _ = chain.run(new_item(source=response.url, input_kind="html", html=response.text, url=response.url))
     assert from_bytes == from_text
     assert "Już po raz dwunasty do Żółkiewki zjadą zespoły" in from_bytes["text"]
+
+
+@pytest.mark.parametrize("headers, body", [
+    ({}, "<p>Zażółć gęślą jaźń</p>".encode("cp1250")),  # no charset: charset-normalizer's guess
+    ({}, bytes(range(0x80, 0x100)) * 3),  # no guess either: Scrapy falls back to "ascii"
+    ({"Content-Type": "text/html; charset=utf-16"}, "<p>big-endian</p>".encode("utf-16-be")),
+    ({}, "<meta charset=iso-2022-jp><p>日本語の記事</p>".encode("iso2022_jp")),
+    ({"Content-Type": "text/html; charset=iso-8859-1"}, b"\xef\xbb\xbf<p>a byte-order mark wins: \xc5\xbc</p>"),
+])
+def test_what_a_spider_hands_the_pool_reads_as_response_text(headers, body):
+    from newsclean.batch.decode import decode_as
+    from newsclean.spiders.base import NewsSpider
+
+    from scrapy import Request
+
+    request = Request("https://news.example/a/page.html")
+    response = HtmlResponse(request.url, headers=headers, body=body, request=request)
+    item = next(iter(NewsSpider(name="test").parse_article(response)))
+    page = item["html"]
+    assert (decode_as(page, item["encoding"]) if isinstance(page, bytes) else page) == response.text
 
 
 def test_two_crawls_in_one_process_keep_the_collector_frozen_until_the_last_closes():
@@ -951,3 +986,9 @@ def test_two_crawls_in_one_process_keep_the_collector_frozen_until_the_last_clos
     while_one_runs, after_both = asyncio.run(crawl_two())
     assert while_one_runs > 0
     assert after_both == 0
+
+    # a crawl whose stages cannot be built does not leave the collector frozen either
+    broken = ProcessPoolStages(Settings({"NEWSCLEAN_WORKERS": -1, "NEWSCLEAN_STAGES": [f"{__name__}.FailsToSetUpStage"]}))
+    with pytest.raises(RuntimeError, match="no model here"):
+        asyncio.run(broken.open_spider())
+    assert gc.get_freeze_count() == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom, resolve_encoding
@@ -122,8 +123,36 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 def decode_as(data: bytes, encoding: str) -> str:
     """A body read with the encoding its source resolved, the way Scrapy's
     ``TextResponse.text`` reads it: a byte-order mark still wins, bytes the
-    encoding cannot read become U+FFFD. Same text as ``response.text``, byte for byte."""
+    encoding cannot read become U+FFFD. Same text as ``response.text``, byte for
+    byte, for every encoding :func:`readable_as_bytes` accepts."""
     return html_to_unicode(f"charset={encoding}", data)[1]
+
+
+@lru_cache(maxsize=64)
+def readable_as_bytes(encoding: str) -> bool:
+    """Whether a crawled page in ``encoding`` can be read without decoding it: markup
+    found in its bytes is the markup of ``response.text``, and :func:`decode_as` gives
+    that text.
+
+    So ASCII bytes must always stand for themselves: an ASCII-compatible encoding
+    (not UTF-16/32) without shift sequences that a decoder drops (ISO-2022, HZ,
+    UTF-7: ``b"<ba\x1b(Bse"`` reads "<base" in ISO-2022-JP). And not ``ascii``:
+    Scrapy names it when it could not tell a page's encoding, after decoding the
+    page as ASCII, while ``charset=ascii`` reads as cp1252.
+    """
+    try:
+        if codecs.lookup(encoding).name == "ascii":
+            return False
+        if _PRINTABLE_ASCII.decode(encoding, "replace") != _PRINTABLE_ASCII.decode("ascii"):
+            return False
+        return all((b"a" + shift + b"b").decode(encoding, "replace") != "ab" for shift in _SHIFTS)
+    except LookupError:
+        return False
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+#: Bytes that switch a stateful decoder's mode and read as nothing themselves.
+_SHIFTS = (b"\x1b(B", b"\x0e", b"\x0f")
 
 
 def decode_bytes(data: bytes, kind: str = "html") -> Decoded:

@@ -13,7 +13,6 @@ import logging
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +22,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from w3lib.html import get_base_url
 
-from newsclean.batch.decode import decode_as
+from newsclean.batch.decode import decode_as, readable_as_bytes
 from newsclean.middlewares import same_site
 from newsclean.pipelines import offloaded_pipelines
 from newsclean.record import new_item
@@ -146,7 +145,9 @@ class NewsSpider(scrapy.Spider):
             hints["canonical"] = canonical
         # The bytes, not response.text: a pool worker decodes them (the extract stage), so the
         # reactor neither decodes the page nor pickles it as text (~0.3 ms of its CPU a page).
-        yield new_item(source=response.url, input_kind="html", html=response.body, encoding=response.encoding,
+        # Pages in other encodings were decoded here already (Scrapy's checks): their text.
+        page = response.body if readable_as_bytes(response.encoding) else response.text
+        yield new_item(source=response.url, input_kind="html", html=page, encoding=response.encoding,
                        url=response.url, hints=hints)
         if self.follow is not None:
             yield from self.follow_links(response)
@@ -172,7 +173,7 @@ class NewsSpider(scrapy.Spider):
         for tag in _LINK_TAG.findall(head):
             attrs = {k.lower(): (v1 or v2 or v3) for k, v1, v2, v3 in _ATTR.findall(tag)}
             if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
-                base = get_base_url(head[:_BASE_URL_CHARS], response.url, response.encoding)
+                base = get_base_url(text_start(response, _BASE_URL_CHARS), response.url, response.encoding)
                 url = urljoin(base, html.unescape(attrs["href"].strip()))
                 if same_site(url, response.url) and url.rstrip("/").count("/") >= 3:
                     return url
@@ -182,10 +183,11 @@ class NewsSpider(scrapy.Spider):
 
 def head_text(response: HtmlResponse) -> str:
     """``response.text`` up to the end of its <head> (``</head>`` or ``<body``), at most
-    :data:`_HEAD_CHARS` characters, decoding only those bytes when the page's encoding
-    writes ASCII as ASCII (all that news sites use but UTF-16/32)."""
+    :data:`_HEAD_CHARS` characters, decoding only those bytes when it can
+    (:func:`~newsclean.batch.decode.readable_as_bytes`: the encodings news sites use
+    but UTF-16/32 and ISO-2022)."""
     encoding = response.encoding
-    if not _ascii_compatible(encoding):
+    if not readable_as_bytes(encoding):
         head = response.text[:_HEAD_CHARS]
         end = _HEAD_END.search(head)
         return head[:end.start()] if end else head
@@ -194,17 +196,15 @@ def head_text(response: HtmlResponse) -> str:
     return decode_as(body[:end.start() if end else 4 * _HEAD_CHARS], encoding)[:_HEAD_CHARS]
 
 
-@lru_cache(maxsize=64)
-def _ascii_compatible(encoding: str) -> bool:
-    try:
-        return _ASCII_PROBE.encode(encoding) == _ASCII_PROBE.encode("ascii")
-    except (LookupError, UnicodeError):
-        return False
+def text_start(response: HtmlResponse, chars: int) -> str:
+    """``response.text[:chars]``, decoding only the bytes those characters can take when it can."""
+    if not readable_as_bytes(response.encoding):
+        return response.text[:chars]
+    return decode_as(response.body[:4 * chars + 4], response.encoding)[:chars]  # + a byte-order mark
 
 
-_ASCII_PROBE = '<link rel="canonical" href=\'/a-Z_0:9?&;#\'></head><body>'
 _HEAD_CHARS = 200_000
-#: Scrapy's get_base_url reads <base href> in the first 4,096 characters.
+#: Scrapy's get_base_url reads <base href> in the first 4,096 characters of response.text.
 _BASE_URL_CHARS = 4096
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
