@@ -90,18 +90,19 @@ class Chain:
     def close(self) -> None:
         """End the run, as Scrapy's ``close_spider`` does: call it once the output is written
         (the dedup stage then confirms its state claims, see newsclean/state.py)."""
-        for stage in self.stages:
-            close = getattr(stage, "close_spider", None)
-            if close is not None:
-                close()
+        self._call_on_stages("close_spider")
 
     def abandon(self) -> None:
         """End the run without confirming anything, when its output could not be written:
         its state claims lapse now, and a later run exports those articles again."""
+        self._call_on_stages("abandon_run")
+
+    def _call_on_stages(self, method: str) -> None:
+        """Call ``method`` on every stage that has it, in chain order."""
         for stage in self.stages:
-            abandon = getattr(stage, "abandon_run", None)
-            if abandon is not None:
-                abandon()
+            call = getattr(stage, method, None)
+            if call is not None:
+                call()
 
     def __enter__(self) -> "Chain":
         return self

@@ -94,6 +94,6 @@ class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
         try:
             _, url = get_meta_refresh(response.body, response.url, response.encoding,
                                       ignore_tags=self._ignore_tags, max_scan=self.head_bytes)
-        except (LookupError, ValueError):  # let Scrapy's own check decide
+        except ValueError:  # bytes that do not decode (UnicodeDecodeError): let Scrapy's own check decide
             return True
         return url is not None
