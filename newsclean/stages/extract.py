@@ -40,6 +40,7 @@ from trafilatura.utils import load_html
 from newsclean.batch.decode import decode_as
 from newsclean.datetext import headline_date
 from newsclean.stages.base import Fields, Stage
+from newsclean.stages.fast_xpaths import swapped_in
 
 # Keywords for trafilatura.bare_extraction; NEWSCLEAN_EXTRACT_OPTIONS overrides them.
 DEFAULT_OPTIONS: dict[str, Any] = {"fast": True}
@@ -341,13 +342,14 @@ class ExtractStage(Stage):
         meta = self.metadata.read(tree, url, read_date=headline_date(headline_lines) is None)
         meta["headline_lines"] = headline_lines
         # bare_extraction works on its own copy of the tree, so one parse serves both runs.
-        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, **self.options)
-        text = (doc.text or "") if doc is not None else ""
-        if self.options.get("fast") and self.fast_check is not None and self.fast_check.looks_failed(text):
-            self.stats["full_rerun"] += 1
-            again = trafilatura.bare_extraction(tree, url=url, include_comments=False, **{**self.options, "fast": False})
-            if again is not None and again.text:
-                text = again.text
+        with swapped_in():
+            doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, **self.options)
+            text = (doc.text or "") if doc is not None else ""
+            if self.options.get("fast") and self.fast_check is not None and self.fast_check.looks_failed(text):
+                self.stats["full_rerun"] += 1
+                again = trafilatura.bare_extraction(tree, url=url, include_comments=False, **{**self.options, "fast": False})
+                if again is not None and again.text:
+                    text = again.text
         if not text:
             self.stats["no_text"] += 1
         # Composed characters, as trafilatura.extract() returns them (bare_extraction does not).
