@@ -106,8 +106,10 @@ HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 # Export used when a crawl gets no -o/-O (FEEDS itself would be written *as well as* -O).
 NEWSCLEAN_DEFAULT_FEEDS = {"out/%(name)s-%(time)s.jsonl": {"format": "jsonl"}}
-# Dropped items (duplicates) are routine, not warnings.
+# Dropped items (duplicates) are routine, not warnings; their log line names the page
+# instead of printing the whole article, as Scrapy's own formatter does.
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newsclean.logformatter.LogFormatter"
 
 # CPU stages in a process pool during crawls (newsclean.pipelines.ProcessPoolStages):
 # the spiders replace the CPU stages of ITEM_PIPELINES by the pool pipeline and list

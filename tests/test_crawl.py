@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -992,3 +993,23 @@ def test_two_crawls_in_one_process_keep_the_collector_frozen_until_the_last_clos
     with pytest.raises(RuntimeError, match="no model here"):
         asyncio.run(broken.open_spider())
     assert gc.get_freeze_count() == 0
+
+
+def test_a_dropped_article_is_named_not_printed(caplog: pytest.LogCaptureFixture) -> None:
+    """A crawl's log names a dropped article by its URL; Scrapy's own formatter prints the whole item."""
+    from scrapy import Spider
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.log import logformatter_adapter
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    formatter = load_object(load_settings()["LOG_FORMATTER"]).from_crawler(get_crawler())
+    item = {"url": "https://example.com/b.html", "body": "The whole article text. " * 50}
+    logger = logging.getLogger("test-dropped")
+    with caplog.at_level(logging.INFO, logger="test-dropped"):
+        for exception in (DropItem("same text as https://example.com/a.html", log_level="INFO"),
+                          DropItem("unchanged since an earlier crawl: https://example.com/b.html", log_level="INFO")):
+            logger.log(*logformatter_adapter(formatter.dropped(item, exception, None, Spider("articles"))))
+    assert caplog.messages == ["Dropped https://example.com/b.html: same text as https://example.com/a.html",
+                               "Dropped: unchanged since an earlier crawl: https://example.com/b.html"]
+    assert all(record.levelno == logging.INFO for record in caplog.records)
