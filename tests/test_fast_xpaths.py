@@ -133,3 +133,11 @@ def test_extraction_is_the_same_with_and_without_them() -> None:
     with fast_xpaths.swapped_in():
         swapped = trafilatura.bare_extraction(tree, include_comments=False, fast=False).text
     assert swapped == plain and len(plain) > 200
+
+
+def test_a_whole_document_goes_to_the_xpath() -> None:
+    """An ElementTree (no ``iterdescendants``) is answered by the XPath itself."""
+    slot = fast_xpaths.Slot("trafilatura.xpaths", "OVERALL_DISCARD_XPATH", 1)
+    xpath, stand_in = fast_xpaths._STAND_INS[slot]
+    document = parse_html('<html><body><div class="x"><p aria-hidden="true">x</p></div></body></html>').getroottree()
+    assert [element.tag for element in stand_in(document)] == [element.tag for element in xpath(document)] == ["p"]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import trafilatura  # noqa: F401  (loads the modules whose XPaths are swapped: trafilatura.xpaths, .baseline)
-from lxml.etree import Element, XPath
+from lxml.etree import Element, XPath, _Element
 from lxml.html import HtmlElement
 
 Finder = Callable[[HtmlElement], list[HtmlElement]]
@@ -274,8 +274,16 @@ def stand_ins() -> dict[Slot, tuple[XPath, Finder]]:
         if isinstance(expression, XPath):
             patterns, shape = _patterns(expression.path)
             if shape == known_shape:
-                found[slot] = (expression, build(patterns))
+                found[slot] = (expression, _on_elements_only(build(patterns), expression))
     return found
+
+
+def _on_elements_only(stand_in: Finder, expression: XPath) -> Finder:
+    """The stand-in for an element, the XPath itself for anything else (an ElementTree, which
+    trafilatura never passes here and which has no ``iterdescendants``)."""
+    def find(context: Any) -> list[HtmlElement]:
+        return stand_in(context) if isinstance(context, _Element) else expression(context)
+    return find
 
 
 _STAND_INS = stand_ins()
