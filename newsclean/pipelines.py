@@ -156,6 +156,11 @@ def _run_stages(item: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None
     return item, dropped, counters
 
 
+def _run_stages_batch(items: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, str | None, dict[str, dict[str, int]]]]:
+    """:func:`_run_stages` for each item of a batch (see :class:`PoolBatches`)."""
+    return [_run_stages(item) for item in items]
+
+
 def _fork_server_preload(stage_paths: list[str]) -> list[str]:
     return [FORK_SERVER_PRELOAD, *(path.rpartition(".")[0] for path in stage_paths)]
 
@@ -325,11 +330,100 @@ POOL_FAILED_REASON = "newsclean_pool_failed"
 _crawls_frozen = 0
 
 
+class BatchFailed(Exception):
+    """A batch failed as a whole for a reason that may be one item's (one that cannot be
+    pickled, say): each of its items is then sent again on its own."""
+
+
+class PoolBatches:
+    """Items for the pool, sent a few at a time: one task, one pickle and one result per batch.
+
+    Each task sent to a ``ProcessPoolExecutor`` wakes three threads of the reactor process:
+    the executor's feeder thread, its result thread and the event loop. On a machine whose
+    cores the workers keep busy, every wake-up can preempt a worker. Items come to the pool
+    in bursts (a response's items, several responses at a time), so a batch fills quickly;
+    one that is not full leaves after ``delay`` seconds. Measured on two cores over the 602 dev
+    pages (README, Crawling): batches of 4 cut the reactor process's CPU by about 0.35 ms a
+    page and raised pages/s by about 5 %.
+    """
+
+    def __init__(self, size: int, delay: float, stats: Counter[str] | None = None) -> None:
+        self.size, self.delay = max(1, size), max(0.0, delay)
+        #: "batches": tasks sent (the crawl's stats: newsclean/pool/batches).
+        self.stats: Counter[str] = stats if stats is not None else Counter()
+        self._items: list[tuple[dict[str, Any], asyncio.Future]] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def submit(self, pool: ProcessPoolExecutor, payload: dict[str, Any]) -> asyncio.Future:
+        """A future of ``payload``'s result from ``pool``; raises what the batch raised
+        (``BrokenProcessPool``, or :class:`BatchFailed` for a batch of several)."""
+        loop = asyncio.get_running_loop()
+        if pool is not self._pool:
+            self.flush()  # a batch goes to the pool its items were given for
+            self._pool = pool
+        result = loop.create_future()
+        self._items.append((payload, result))
+        if len(self._items) >= self.size:
+            self.flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.delay, self.flush)
+        return result
+
+    def flush(self) -> None:
+        """Send the waiting items now, as one task."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._items = self._items, []
+        if not batch:
+            return
+        assert self._pool is not None
+        loop = asyncio.get_running_loop()
+        self.stats["batches"] += 1
+        try:
+            task = self._pool.submit(_run_stages_batch, [payload for payload, _ in batch])
+        except (BrokenProcessPool, RuntimeError) as exc:  # broken, or shut down for a restart
+            broken = exc if isinstance(exc, BrokenProcessPool) else BrokenProcessPool(str(exc))
+            self._deliver(batch, None, broken)
+            return
+        task.add_done_callback(lambda done: self._call_in_loop(loop, batch, done))
+
+    def _call_in_loop(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[dict[str, Any], asyncio.Future]],
+                      done: Future) -> None:
+        """From the executor's thread: settle the batch in the event loop (as asyncio.wrap_future does)."""
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(self._settle, batch, done)
+
+    def _settle(self, batch: list[tuple[dict[str, Any], asyncio.Future]], done: Future) -> None:
+        if done.cancelled():
+            self._deliver(batch, None, asyncio.CancelledError())
+            return
+        error = done.exception()
+        if error is not None and not isinstance(error, BrokenProcessPool) and len(batch) > 1:
+            error = BatchFailed(f"{type(error).__name__}: {error}")
+        self._deliver(batch, None if error is not None else done.result(), error)
+
+    @staticmethod
+    def _deliver(batch: list[tuple[dict[str, Any], asyncio.Future]], results: list[Any] | None,
+                 error: BaseException | None) -> None:
+        for index, (_, waiter) in enumerate(batch):
+            if waiter.done():  # its item was cancelled meanwhile
+                continue
+            if error is not None:
+                waiter.set_exception(error)
+            else:
+                assert results is not None
+                waiter.set_result(results[index])
+
+
 class ProcessPoolStages:
     """Async item pipeline: awaits the CPU stages in a ProcessPoolExecutor.
 
     ``NEWSCLEAN_WORKERS``: pool size (0 = one per usable core); ``-1`` runs the
     stages inline in the reactor process (debugging, comparisons).
+    ``NEWSCLEAN_POOL_BATCH_SIZE`` / ``NEWSCLEAN_POOL_BATCH_DELAY``: items go to the workers
+    in batches (:class:`PoolBatches`).
 
     The pool starts in the background: downloads begin at once, and the first items
     wait in :meth:`process_item` until the workers are ready. If they cannot start
@@ -361,6 +455,8 @@ class ProcessPoolStages:
         self.in_flight = 0
         #: Pages retried after a pool broke go one at a time (see _run_in_pool).
         self._retry_lane = asyncio.Lock()
+        self.batches = PoolBatches(settings.getint("NEWSCLEAN_POOL_BATCH_SIZE", 4),
+                                   settings.getfloat("NEWSCLEAN_POOL_BATCH_DELAY", 0.005), self.stats)
         self._froze = False
 
     @classmethod
@@ -465,7 +561,10 @@ class ProcessPoolStages:
         self.stats["in_flight_sum"] += self.in_flight  # mean queue depth = in_flight_sum / submitted
         try:
             try:
-                return await asyncio.wrap_future(pool.submit(_run_stages, payload))
+                try:
+                    return await self.batches.submit(pool, payload)
+                except BatchFailed:  # maybe another item's fault: this one alone
+                    return await asyncio.wrap_future(pool.submit(_run_stages, payload))
             except BrokenProcessPool:
                 # A worker died (a crash, out of memory) and the executor failed every page in
                 # flight with it, not only the one that killed it. A fresh pool tries each of

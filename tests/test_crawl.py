@@ -550,6 +550,45 @@ def test_a_dying_worker_fails_only_the_page_that_killed_it():
     assert pipeline.stats["retried"] >= 1
 
 
+class EchoStage(Stage):
+    """Says which page it saw and in which worker."""
+
+    name = "echo"
+
+    def process(self, item) -> None:
+        item["body"] = f"{item['source']} in {os.getpid()}"
+
+
+def test_pages_go_to_the_workers_in_batches():
+    pages = {f"p{i}": "<p>fine</p>" for i in range(9)}
+    pipeline, records = clean_in_one_worker(EchoStage, pages, at_once=True)
+    assert [record["body"].split()[0] for record in records] == list(pages)  # each its own result
+    assert pipeline.stats["batches"] == 3  # 4 + 4 + 1 (the last one sent by the delay)
+    pipeline, records = clean_in_one_worker(EchoStage, {"a": "<p>fine</p>", "b": "<p>fine</p>"})
+    assert pipeline.stats["batches"] == 2  # one page at a time: each waits the delay, then goes alone
+    assert [record["body"].split()[0] for record in records] == ["a", "b"]
+
+
+def test_a_page_that_cannot_cross_to_a_worker_fails_alone():
+    """An item that cannot be pickled fails its batch as a whole; the others are sent again alone."""
+    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.EchoStage"],
+                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            items = [new_item(source=source, input_kind="html", html="<p>fine</p>") for source in "abcd"]
+            items[1]["hints"] = {"callback": lambda: None}  # a spider's mistake: not picklable
+            return await asyncio.gather(*(pipeline.process_item(item) for item in items))
+        finally:
+            await pipeline.close_spider()
+
+    records = asyncio.run(run())
+    assert [record["error"] is None for record in records] == [True, False, True, True]
+    assert records[1]["error"].startswith("pool: ") and "pickle" in records[1]["error"].lower()
+    assert [records[i]["body"].split()[0] for i in (0, 2, 3)] == ["a", "c", "d"]
+
+
 class InterruptsItselfStage(Stage):
     """Sends its own process SIGINT on a marked page, as Ctrl-C in a terminal reaches every process of the crawl."""
 
