@@ -115,6 +115,54 @@ def test_an_xpath_of_another_shape_keeps_its_place() -> None:
         slot.put(original)
 
 
+def test_a_literal_with_other_spacing_is_another_xpath() -> None:
+    """Spaces inside a string literal are part of its meaning: 'display:  none' is not 'display: none'."""
+    slot = fast_xpaths.Slot("trafilatura.xpaths", "OVERALL_DISCARD_XPATH", 1)
+    original = slot.get()
+    try:
+        slot.put(XPath(original.path.replace("'display: none'", "'display:  none'"),
+                       namespaces={"re": "http://exslt.org/regular-expressions"}))
+        assert slot not in fast_xpaths.stand_ins()
+    finally:
+        slot.put(original)
+
+
+def test_a_list_changed_by_the_program_is_left_as_it_is() -> None:
+    """A program that changed a list after newsclean was imported keeps its change: slots whose
+    XPath moved are not swapped, and every slot ends as it was before the block."""
+    body_xpaths = trafilatura.xpaths.BODY_XPATH
+    mine = XPath(".//div[@id='mine']")
+    body_xpaths.insert(0, mine)
+    try:
+        before = list(body_xpaths)
+        with fast_xpaths.swapped_in():
+            assert list(body_xpaths) == before  # every BODY_XPATH slot moved: none swapped
+        assert list(body_xpaths) == before
+    finally:
+        body_xpaths.remove(mine)
+
+
+def test_an_inner_block_leaves_the_slots_to_the_outer_one() -> None:
+    slots = list(fast_xpaths._STAND_INS)
+    with fast_xpaths.swapped_in():
+        inside = [slot.get() for slot in slots]
+        with fast_xpaths.swapped_in():
+            pass
+        assert [slot.get() for slot in slots] == inside
+        assert not any(isinstance(value, XPath) for value in inside)
+    assert all(slot.get() is original for slot, (original, _) in fast_xpaths._STAND_INS.items())
+
+
+def test_a_comment_goes_to_the_xpath() -> None:
+    from lxml.html import HtmlComment
+    slot = fast_xpaths.Slot("trafilatura.xpaths", "OVERALL_DISCARD_XPATH", 0)
+    xpath, stand_in = fast_xpaths._STAND_INS[slot]
+    with pytest.raises(ValueError):
+        xpath(HtmlComment("x"))
+    with pytest.raises(ValueError):
+        stand_in(HtmlComment("x"))
+
+
 def test_trafilatura_is_unchanged_outside_the_block() -> None:
     before = {slot: slot.get() for slot in fast_xpaths._STAND_INS}
     with pytest.raises(RuntimeError):

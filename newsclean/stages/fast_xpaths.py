@@ -23,7 +23,8 @@ Equivalence is what matters, so each stand-in:
 
 They are swapped into trafilatura's lists only for the length of newsclean's own calls
 (:func:`swapped_in`), as :func:`newsclean.stages.extract.parse_html` swaps the parser: a
-program that also calls trafilatura directly gets trafilatura unchanged.
+program that also calls trafilatura directly gets trafilatura's own XPaths, except from
+another thread while newsclean's call runs, when it may get the stand-ins (same answers).
 """
 from __future__ import annotations
 
@@ -45,10 +46,17 @@ _RE_TEST = re.compile(r"re:test\(([@\w|-]+), '([^']*)'(?:, '(\w*)')?\)")
 
 def _patterns(path: str) -> tuple[list[re.Pattern[str]], str]:
     """The ``re:test`` regexes of ``path`` in order (compiled as lxml compiles them), and
-    the path's shape: its text with every regex replaced by ``?`` and runs of whitespace by one space."""
+    the path's shape: its text with every regex replaced by ``?`` and, outside string
+    literals, runs of whitespace by one space (a literal's own spaces are part of its meaning)."""
     patterns = [re.compile(m[2], re.IGNORECASE if "i" in (m[3] or "") else 0) for m in _RE_TEST.finditer(path)]
-    shape = " ".join(_RE_TEST.sub(lambda m: f"re:test({m[1]}, ?{', ' + repr(m[3]) if m[3] else ''})", path).split())
-    return patterns, shape
+    blanked = _RE_TEST.sub(lambda m: f"re:test({m[1]}, ?{', ' + repr(m[3]) if m[3] else ''})", path)
+    parts = _LITERAL.split(blanked)  # odd indexes: the literals, quotes included
+    shape = "".join(part if index % 2 else _SPACES.sub(" ", part) for index, part in enumerate(parts))
+    return patterns, shape.strip()
+
+
+_LITERAL = re.compile(r"""('[^']*'|"[^"]*")""")
+_SPACES = re.compile(r"\s+")
 
 
 def _first_of(element: HtmlElement, first: str, second: str) -> str:
@@ -279,10 +287,12 @@ def stand_ins() -> dict[Slot, tuple[XPath, Finder]]:
 
 
 def _on_elements_only(stand_in: Finder, expression: XPath) -> Finder:
-    """The stand-in for an element, the XPath itself for anything else (an ElementTree, which
-    trafilatura never passes here and which has no ``iterdescendants``)."""
+    """The stand-in for an element, the XPath itself for anything else (an ElementTree, a
+    comment: trafilatura never passes them here)."""
     def find(context: Any) -> list[HtmlElement]:
-        return stand_in(context) if isinstance(context, _Element) else expression(context)
+        if isinstance(context, _Element) and isinstance(context.tag, str):
+            return stand_in(context)
+        return expression(context)  # which also raises as the XPath would, e.g. for a comment
     return find
 
 
@@ -291,14 +301,21 @@ _STAND_INS = stand_ins()
 
 @contextmanager
 def swapped_in() -> Iterator[None]:
-    """trafilatura uses the stand-ins for the length of the block, then its own XPaths again.
+    """trafilatura uses the stand-ins for the length of the block, then what it had before.
 
-    No lock: the swap changes no answer, only the time. Threads that run trafilatura at the
-    same time may see either version, and the last block to end puts the XPaths back."""
-    for slot, (_, finder) in _STAND_INS.items():
-        slot.put(finder)
+    A slot takes its stand-in only if it still holds the very XPath the stand-in was made
+    for (a program may have changed trafilatura's lists since), and gets that XPath back
+    only if it still holds the stand-in: an inner block, or another thread's block, leaves
+    the slots to the block that swapped them. No lock: the swap changes no answer, only the
+    time, so a thread that runs trafilatura meanwhile may see either."""
+    swapped = []
+    for slot, (original, finder) in _STAND_INS.items():
+        if slot.get() is original:
+            slot.put(finder)
+            swapped.append((slot, original, finder))
     try:
         yield
     finally:
-        for slot, (original, _) in _STAND_INS.items():
-            slot.put(original)
+        for slot, original, finder in swapped:
+            if slot.get() is finder:
+                slot.put(original)
