@@ -116,11 +116,10 @@ LOG_FORMATTER = "newsclean.logformatter.LogFormatter"
 # them here. Workers: 0 = one per usable core; -1 = run inline in the reactor process.
 NEWSCLEAN_STAGES = []
 NEWSCLEAN_WORKERS = 0
-# Items go to the workers this many at a time; a batch not yet full leaves after this many
-# seconds. One task per batch wakes the reactor process's threads once, not once per item
-# (newsclean.pipelines.PoolBatches). 1: one item per task.
+# Items go to the workers up to this many at a time, while the workers are busy (an idle
+# worker gets what is there at once). One task per batch wakes the reactor process's threads
+# once, not once per item (newsclean.pipelines.PoolBatches). 1: one item per task.
 NEWSCLEAN_POOL_BATCH_SIZE = 4
-NEWSCLEAN_POOL_BATCH_DELAY = 0.005
 # auto: on Linux `scrapy crawl` sets the stages up once and forks the workers from itself
 # before Scrapy builds the crawler (no reactor threads yet), so they are ready when it opens;
 # elsewhere, or when the crawl's settings turn out different, "forkserver": the stage

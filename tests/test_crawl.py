@@ -563,9 +563,11 @@ def test_pages_go_to_the_workers_in_batches():
     pages = {f"p{i}": "<p>fine</p>" for i in range(9)}
     pipeline, records = clean_in_one_worker(EchoStage, pages, at_once=True)
     assert [record["body"].split()[0] for record in records] == list(pages)  # each its own result
-    assert pipeline.stats["batches"] == 3  # 4 + 4 + 1 (the last one sent by the delay)
+    # The pool holds a batch per worker plus one: the first two pages go at once, alone;
+    # the other seven wait and leave as batches come back, 4 (the most) and then 3.
+    assert pipeline.stats["batches"] == 4
     pipeline, records = clean_in_one_worker(EchoStage, {"a": "<p>fine</p>", "b": "<p>fine</p>"})
-    assert pipeline.stats["batches"] == 2  # one page at a time: each waits the delay, then goes alone
+    assert pipeline.stats["batches"] == 2  # one page at a time, to an idle pool: each goes at once
     assert [record["body"].split()[0] for record in records] == ["a", "b"]
 
 
@@ -578,15 +580,18 @@ def test_a_page_that_cannot_cross_to_a_worker_fails_alone():
         await pipeline.open_spider()
         try:
             items = [new_item(source=source, input_kind="html", html="<p>fine</p>") for source in "abcd"]
-            items[1]["hints"] = {"callback": lambda: None}  # a spider's mistake: not picklable
+            # a spider's mistake: not picklable. The third page: the first two go at once, alone,
+            # to the idle pool; the third and fourth wait and leave together.
+            items[2]["hints"] = {"callback": lambda: None}
             return await asyncio.gather(*(pipeline.process_item(item) for item in items))
         finally:
             await pipeline.close_spider()
 
     records = asyncio.run(run())
-    assert [record["error"] is None for record in records] == [True, False, True, True]
-    assert records[1]["error"].startswith("pool: ") and "pickle" in records[1]["error"].lower()
-    assert [records[i]["body"].split()[0] for i in (0, 2, 3)] == ["a", "c", "d"]
+    assert pipeline.stats["batches"] == 3  # a, b, then c + d (which then go again alone, outside batches)
+    assert [record["error"] is None for record in records] == [True, True, False, True]
+    assert records[2]["error"].startswith("pool: ") and "pickle" in records[2]["error"].lower()
+    assert [records[i]["body"].split()[0] for i in (0, 1, 3)] == ["a", "b", "d"]
 
 
 class InterruptsItselfStage(Stage):
