@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,23 @@ from urllib.parse import urlsplit
 import pytest
 
 SITE_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def scrapy_state_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the tests' crawls out of the user's state folder.
+
+    Scrapy 2.19 writes a job file for its remote-control server under the user's state
+    folder (``XDG_STATE_HOME``) for every crawl, and a crawl that a test kills never removes
+    its file. The crawls run as subprocesses and inherit this environment.
+    """
+    previous = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("xdg-state"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = previous
 
 CONTENT_TYPES = {
     ".html": "text/html",
