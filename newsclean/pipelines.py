@@ -369,6 +369,8 @@ class PoolBatches:
 
     def _send(self) -> None:
         """Send batches of the waiting items while the pool has room for them."""
+        if any(waiter.done() for _, waiter in self._waiting):  # items cancelled while they waited
+            self._waiting = [(payload, waiter) for payload, waiter in self._waiting if not waiter.done()]
         while self._waiting and self._in_pool <= self.workers:
             share = -(-len(self._waiting) // self.workers)  # an even share per worker, rounded up
             batch, self._waiting = self._waiting[:min(self.size, share)], self._waiting[min(self.size, share):]
@@ -381,9 +383,10 @@ class PoolBatches:
         self.stats["batches"] += 1
         try:
             task = pool.submit(_run_stages_batch, [payload for payload, _ in batch])
-        except (BrokenProcessPool, RuntimeError) as exc:  # broken, or shut down for a restart
-            broken = exc if isinstance(exc, BrokenProcessPool) else BrokenProcessPool(str(exc))
-            self._deliver(batch, None, broken)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            # Broken: each item takes the retry path. Shut down (a RuntimeError; a broken pool
+            # says broken first): the crawl is closing, so each item gets an error, no restart.
+            self._deliver(batch, None, exc)
             return
         self._in_pool += 1
         task.add_done_callback(lambda done: self._call_in_loop(loop, pool, batch, done))

@@ -594,6 +594,58 @@ def test_a_page_that_cannot_cross_to_a_worker_fails_alone():
     assert [records[i]["body"].split()[0] for i in (0, 1, 3)] == ["a", "b", "d"]
 
 
+class WritesDownStage(Stage):
+    """Appends each page's source to the file named in its hints: which pages a worker ran."""
+
+    name = "writes_down"
+
+    def process(self, item) -> None:
+        with open(item["hints"]["log"], "a", encoding="utf-8") as log:
+            log.write(item["source"] + "\n")
+        item["body"] = item["source"]
+
+
+def test_a_page_cancelled_while_it_waits_is_not_sent(tmp_path):
+    log = tmp_path / "ran.txt"
+    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.WritesDownStage"],
+                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+
+    async def run():
+        await pipeline.open_spider()
+        try:
+            await pipeline.ready  # the workers are up: pages go straight to the batches
+            items = [new_item(source=source, input_kind="html", html="<p>fine</p>", hints={"log": str(log)})
+                     for source in "abcdef"]
+            tasks = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
+            await asyncio.sleep(0)  # every task has started: a and b are in the pool, c-f wait
+            assert [payload["source"] for payload, _ in pipeline.batches._waiting] == list("cdef")
+            tasks[4].cancel()
+            done = await asyncio.gather(*tasks, return_exceptions=True)
+            return done
+        finally:
+            await pipeline.close_spider()
+
+    results = asyncio.run(run())
+    assert isinstance(results[4], asyncio.CancelledError)
+    assert [record["body"] for i, record in enumerate(results) if i != 4] == list("abcdf")
+    assert sorted(log.read_text().split()) == list("abcdf")  # e never reached the worker
+
+
+def test_a_page_for_a_pool_already_shut_down_gets_an_error_not_a_restart():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from newsclean.pipelines import PoolBatches
+
+    async def run():
+        pool = ProcessPoolExecutor(1)
+        pool.shutdown()
+        with pytest.raises(RuntimeError, match="shutdown") as raised:
+            await PoolBatches(4, 1).submit(pool, new_item(source="a", input_kind="html", html="<p>x</p>"))
+        assert not isinstance(raised.value, BrokenProcessPool)  # which would restart the pool
+
+    asyncio.run(run())
+
+
 class InterruptsItselfStage(Stage):
     """Sends its own process SIGINT on a marked page, as Ctrl-C in a terminal reaches every process of the crawl."""
 
