@@ -32,6 +32,7 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Iterator
 
 import trafilatura  # noqa: F401  (loads the modules whose XPaths are swapped: trafilatura.xpaths, .baseline)
@@ -110,20 +111,29 @@ def _stands_in(name: str, index: int | None, shape: str, module: str = "trafilat
 
 
 # --- the stand-ins ----------------------------------------------------------------------
+# Each builder turns the XPath's regexes (r[0], r[1], ...) into its predicate, the part in
+# brackets; _matching and _first_matching walk the elements as ``.//*`` and ``(.//*)[1]`` do.
+
+def _matching(tree: HtmlElement, tags: tuple[str, ...], test: Callable[[HtmlElement], Any]) -> list[HtmlElement]:
+    """``.//*[self::tag1 or self::tag2 …][test]``: the descendants with one of ``tags`` (every
+    element when there are none) that pass ``test``, in document order."""
+    return [element for element in tree.iterdescendants(*(tags or (Element,))) if test(element)]
+
+
+def _first_matching(tree: HtmlElement, tags: tuple[str, ...], test: Callable[[HtmlElement], Any]) -> list[HtmlElement]:
+    """``(.//*[…][test])[1]``: the first of :func:`_matching`'s elements, or none."""
+    return next(([element] for element in tree.iterdescendants(*(tags or (Element,))) if test(element)), [])
+
 
 @_stands_in('REMOVE_COMMENTS_AND_LISTS_XPATH', 0,
            './/*[self::div or self::list or self::section or self::details or self::ol or self::ul][ re:test(@id, ?) or re:test(@class, ?)][ not(self::ol or self::ul) or re:test(@id, ?) or re:test(@class, ?)]')
 def _remove_comments_and_lists(r: list[re.Pattern[str]]) -> Finder:
     r0, r1, r2, r3 = (p.search for p in r)
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = []
-        for element in tree.iterdescendants("div", "list", "section", "details", "ol", "ul"):
-            id_, class_ = element.get("id") or "", element.get("class") or ""
-            if (r0(id_) or r1(class_)) and (element.tag not in ("ol", "ul") or r2(id_) or r3(class_)):
-                found.append(element)
-        return found
-    return find
+    def test(element: HtmlElement) -> Any:
+        id_, class_ = element.get("id") or "", element.get("class") or ""
+        return (r0(id_) or r1(class_)) and (element.tag not in ("ol", "ul") or r2(id_) or r3(class_))
+    return partial(_matching, tags=("div", "list", "section", "details", "ol", "ul"), test=test)
 
 
 @_stands_in('OVERALL_DISCARD_XPATH', 0,
@@ -131,18 +141,14 @@ def _remove_comments_and_lists(r: list[re.Pattern[str]]) -> Finder:
 def _overall_discard_blocks(r: list[re.Pattern[str]]) -> Finder:
     r0, r1, r2 = (p.search for p in r)
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = []
-        for element in tree.iterdescendants("div", "item", "list", "p", "section", "span"):
-            get = element.get
-            if (get("data-lp-replacement-content") is not None
-                    or "nav" in (get("role") or "").replace("N", "n")
-                    or "MostPopularStories" in (get("data-component") or "")
-                    or r0(_first_of(element, "id", "class"))
-                    or r1(get("id") or "") or r2(get("class") or "")):
-                found.append(element)
-        return found
-    return find
+    def test(element: HtmlElement) -> Any:
+        get = element.get
+        return (get("data-lp-replacement-content") is not None
+                or "nav" in (get("role") or "").replace("N", "n")
+                or "MostPopularStories" in (get("data-component") or "")
+                or r0(_first_of(element, "id", "class"))
+                or r1(get("id") or "") or r2(get("class") or ""))
+    return partial(_matching, tags=("div", "item", "list", "p", "section", "span"), test=test)
 
 
 @_stands_in('OVERALL_DISCARD_XPATH', 1,
@@ -150,22 +156,18 @@ def _overall_discard_blocks(r: list[re.Pattern[str]]) -> Finder:
 def _overall_discard_hidden(r: list[re.Pattern[str]]) -> Finder:
     r0, r1, r2 = (p.search for p in r)
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = []
-        for element in tree.iterdescendants(Element):
-            if not element.attrib:  # every test needs an attribute, and most elements have none
-                continue
-            get = element.get
-            class_, style = get("class"), get("style") or ""
-            if (class_ == "comments-title"
-                    or _first_of(element, "id", "class").startswith("reply-")
-                    or r0(_first_of(element, "id", "style"))
-                    or "display:none" in style or "display: none" in style
-                    or r1(get("id") or "") or r2(class_ or "")
-                    or get("aria-hidden") == "true"):
-                found.append(element)
-        return found
-    return find
+    def test(element: HtmlElement) -> Any:
+        if not element.attrib:  # every test needs an attribute, and most elements have none
+            return False
+        get = element.get
+        class_, style = get("class"), get("style") or ""
+        return (class_ == "comments-title"
+                or _first_of(element, "id", "class").startswith("reply-")
+                or r0(_first_of(element, "id", "style"))
+                or "display:none" in style or "display: none" in style
+                or r1(get("id") or "") or r2(class_ or "")
+                or get("aria-hidden") == "true")
+    return partial(_matching, tags=(), test=test)
 
 
 @_stands_in('RAW_TREE_PRUNE_XPATH', 0,
@@ -173,23 +175,18 @@ def _overall_discard_hidden(r: list[re.Pattern[str]]) -> Finder:
 def _raw_tree_prune(r: list[re.Pattern[str]]) -> Finder:
     r0, r1, r2, r3 = (p.search for p in r)
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = []
-        for element in tree.iterdescendants("div", "section", "aside"):
-            id_, class_ = element.get("id") or "", element.get("class") or ""
-            if (r0(id_) or r1(class_)) and (next(element.iterdescendants("h1"), None) is None or r2(id_) or r3(class_)):
-                found.append(element)
-        return found
-    return find
+    def test(element: HtmlElement) -> Any:
+        id_, class_ = element.get("id") or "", element.get("class") or ""
+        return (r0(id_) or r1(class_)) and (next(element.iterdescendants("h1"), None) is None or r2(id_) or r3(class_))
+    return partial(_matching, tags=("div", "section", "aside"), test=test)
 
 
 @_stands_in('RAW_TREE_PRUNE_XPATH', 1,
            ".//*[self::div or self::section or self::aside][contains(@class, 'elementor-share-buttons')]")
 def _elementor_share(r: list[re.Pattern[str]]) -> Finder:
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        return [element for element in tree.iterdescendants("div", "section", "aside")
-                if "elementor-share-buttons" in (element.get("class") or "")]
-    return find
+    def test(element: HtmlElement) -> bool:
+        return "elementor-share-buttons" in (element.get("class") or "")
+    return partial(_matching, tags=("div", "section", "aside"), test=test)
 
 
 _BODY_TAGS = ("article", "div", "main", "section")
@@ -201,18 +198,17 @@ def _body_article_content(r: list[re.Pattern[str]]) -> Finder:
     """``[1]`` without brackets around the path: the first match among each element's children."""
     r0, r1 = (p.search for p in r)
 
+    def test(element: HtmlElement) -> Any:
+        get = element.get
+        class_, id_ = get("class"), get("id")
+        return (class_ in ("post", "entry") or get("itemprop") == "articleBody" or id_ == "articleContent"
+                or r0(id_ or "") or r1(class_ or ""))
+
     def find(tree: HtmlElement) -> list[HtmlElement]:
-        found, parents = [], set()
-        for element in tree.iterdescendants(*_BODY_TAGS):
-            get = element.get
-            class_, id_ = get("class"), get("id")
-            if (class_ in ("post", "entry") or get("itemprop") == "articleBody" or id_ == "articleContent"
-                    or r0(id_ or "") or r1(class_ or "")):
-                parent = element.getparent()
-                if parent not in parents:
-                    parents.add(parent)
-                    found.append(element)
-        return found
+        firsts: dict[Any, HtmlElement] = {}  # parent → its first matching child, in document order
+        for element in _matching(tree, _BODY_TAGS, test):
+            firsts.setdefault(element.getparent(), element)
+        return list(firsts.values())
     return find
 
 
@@ -222,15 +218,12 @@ def _body_story(r: list[re.Pattern[str]]) -> Finder:
     r0, r1, r2 = (p.search for p in r)
     classes = ("postarea", "art-postcontent", "text", "cell", "story")
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        for element in tree.iterdescendants(*_BODY_TAGS):
-            get = element.get
-            class_, id_ = get("class"), get("id")
-            if (get("role") == "article" or id_ in ("article", "story") or class_ in classes
-                    or r0(id_ or "") or r1(class_ or "") or r2(class_ or "")):
-                return [element]
-        return []
-    return find
+    def test(element: HtmlElement) -> Any:
+        get = element.get
+        class_, id_ = get("class"), get("id")
+        return (get("role") == "article" or id_ in ("article", "story") or class_ in classes
+                or r0(id_ or "") or r1(class_ or "") or r2(class_ or ""))
+    return partial(_first_matching, tags=_BODY_TAGS, test=test)
 
 
 @_stands_in('BODY_XPATH', 3,
@@ -240,18 +233,14 @@ def _body_main_content(r: list[re.Pattern[str]]) -> Finder:
     main_content = str.maketrans("CM", "cm")
     page_content = str.maketrans("CP", "cp")
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        for element in tree.iterdescendants(*_BODY_TAGS):
-            get = element.get
-            class_, id_ = get("class") or "", get("id") or ""
-            if (id_ == "content" or class_ == "content" or r0(id_) or r1(class_)
-                    or "main-content" in id_.translate(main_content) or "main-content" in class_.translate(main_content)
-                    or "page-content" in class_.translate(page_content)):
-                # @id='content' is false for a missing @id, and "" is never 'content': the
-                # empty-string default changes no answer here
-                return [element]
-        return []
-    return find
+    def test(element: HtmlElement) -> Any:
+        # @id='content' is false for a missing @id, and "" is never 'content': the
+        # empty-string default changes no answer here
+        class_, id_ = element.get("class") or "", element.get("id") or ""
+        return (id_ == "content" or class_ == "content" or r0(id_) or r1(class_)
+                or "main-content" in id_.translate(main_content) or "main-content" in class_.translate(main_content)
+                or "page-content" in class_.translate(page_content))
+    return partial(_first_matching, tags=_BODY_TAGS, test=test)
 
 
 @_stands_in("BASIC_CLEAN_XPATH", None,
@@ -263,15 +252,11 @@ def _basic_clean(r: list[re.Pattern[str]]) -> Finder:
     r0, r1 = (p.search for p in r)
     tags = frozenset({"aside", "fencedframe", "footer", "script", "style", "svg", "template"})
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = []
-        for element in tree.iterdescendants(Element):
-            tag, get = element.tag, element.get
-            if (tag in tags or (tag == "div" and "footer" in _first_of(element, "class", "id"))
-                    or r0(get("class") or "") or r1(get("id") or "")):
-                found.append(element)
-        return found
-    return find
+    def test(element: HtmlElement) -> Any:
+        tag, get = element.tag, element.get
+        return (tag in tags or (tag == "div" and "footer" in _first_of(element, "class", "id"))
+                or r0(get("class") or "") or r1(get("id") or ""))
+    return partial(_matching, tags=(), test=test)
 
 
 def stand_ins() -> dict[Slot, tuple[XPath, Finder]]:
