@@ -335,6 +335,10 @@ class BatchFailed(Exception):
     pickled, say): each of its items is then sent again on its own."""
 
 
+#: Items with the futures their pipeline calls await.
+Waiting = list[tuple[dict[str, Any], asyncio.Future]]
+
+
 class PoolBatches:
     """Items for the pool, sent a few at a time: one task, one pickle and one result per batch.
 
@@ -353,7 +357,7 @@ class PoolBatches:
         self.size, self.workers = max(1, size), max(1, workers)
         #: "batches": tasks sent (the crawl's stats: newsclean/pool/batches).
         self.stats: Counter[str] = stats if stats is not None else Counter()
-        self._waiting: list[tuple[dict[str, Any], asyncio.Future]] = []
+        self._waiting: Waiting = []
         self._pool: ProcessPoolExecutor | None = None
         self._in_pool = 0  # batches sent to self._pool and not yet back
 
@@ -373,13 +377,13 @@ class PoolBatches:
             self._waiting = [(payload, waiter) for payload, waiter in self._waiting if not waiter.done()]
         while self._waiting and self._in_pool <= self.workers:
             share = -(-len(self._waiting) // self.workers)  # an even share per worker, rounded up
-            batch, self._waiting = self._waiting[:min(self.size, share)], self._waiting[min(self.size, share):]
+            count = min(self.size, share)
+            batch, self._waiting = self._waiting[:count], self._waiting[count:]
             self._send_batch(batch)
 
-    def _send_batch(self, batch: list[tuple[dict[str, Any], asyncio.Future]]) -> None:
+    def _send_batch(self, batch: Waiting) -> None:
         pool = self._pool
         assert pool is not None
-        loop = asyncio.get_running_loop()
         self.stats["batches"] += 1
         try:
             task = pool.submit(_run_stages_batch, [payload for payload, _ in batch])
@@ -389,16 +393,10 @@ class PoolBatches:
             self._deliver(batch, None, exc)
             return
         self._in_pool += 1
-        task.add_done_callback(lambda done: self._call_in_loop(loop, pool, batch, done))
+        # wrap_future brings the result into the event loop, where the batch is settled
+        asyncio.wrap_future(task).add_done_callback(lambda done: self._settle(pool, batch, done))
 
-    def _call_in_loop(self, loop: asyncio.AbstractEventLoop, pool: ProcessPoolExecutor,
-                      batch: list[tuple[dict[str, Any], asyncio.Future]], done: Future) -> None:
-        """From the executor's thread: settle the batch in the event loop (as asyncio.wrap_future does)."""
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(self._settle, pool, batch, done)
-
-    def _settle(self, pool: ProcessPoolExecutor, batch: list[tuple[dict[str, Any], asyncio.Future]],
-                done: Future) -> None:
+    def _settle(self, pool: ProcessPoolExecutor, batch: Waiting, done: asyncio.Future) -> None:
         if pool is self._pool:
             self._in_pool -= 1
         try:
@@ -414,8 +412,7 @@ class PoolBatches:
             self._send()  # the pool has room again
 
     @staticmethod
-    def _deliver(batch: list[tuple[dict[str, Any], asyncio.Future]], results: list[Any] | None,
-                 error: BaseException | None) -> None:
+    def _deliver(batch: Waiting, results: list[Any] | None, error: BaseException | None) -> None:
         for index, (_, waiter) in enumerate(batch):
             if waiter.done():  # its item was cancelled meanwhile
                 continue
