@@ -511,12 +511,17 @@ class CrashOnMarkerStage(Stage):
         item["body"] = f"worker {os.getpid()}"
 
 
+def one_worker_pool(stage: type[Stage]) -> ProcessPoolStages:
+    """The pool pipeline with one (spawned) worker running ``stage``."""
+    return ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.{stage.__name__}"],
+                                       "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+
+
 def clean_in_one_worker(stage: type[Stage], pages: dict[str, str], *,
                         at_once: bool = False) -> tuple[ProcessPoolStages, list[dict]]:
     """Run pages {source: html} through a one-worker (spawn) pool of ``stage``: one after
     another, or all at once; the pipeline (for its stats) and the records in page order."""
-    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.{stage.__name__}"],
-                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+    pipeline = one_worker_pool(stage)
 
     async def run():
         await pipeline.open_spider()
@@ -573,8 +578,7 @@ def test_pages_go_to_the_workers_in_batches():
 
 def test_a_page_that_cannot_cross_to_a_worker_fails_alone():
     """An item that cannot be pickled fails its batch as a whole; the others are sent again alone."""
-    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.EchoStage"],
-                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+    pipeline = one_worker_pool(EchoStage)
 
     async def run():
         await pipeline.open_spider()
@@ -607,8 +611,7 @@ class WritesDownStage(Stage):
 
 def test_a_page_cancelled_while_it_waits_is_not_sent(tmp_path):
     log = tmp_path / "ran.txt"
-    pipeline = ProcessPoolStages(Settings({"NEWSCLEAN_STAGES": [f"{__name__}.WritesDownStage"],
-                                           "NEWSCLEAN_WORKERS": 1, "NEWSCLEAN_POOL_START_METHOD": "spawn"}))
+    pipeline = one_worker_pool(WritesDownStage)
 
     async def run():
         await pipeline.open_spider()
