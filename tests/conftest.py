@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import mimetypes
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,13 +21,10 @@ def scrapy_state_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory)
     folder (``XDG_STATE_HOME``) for every crawl, and a crawl that a test kills never removes
     its file. The crawls run as subprocesses and inherit this environment.
     """
-    previous = os.environ.get("XDG_STATE_HOME")
-    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("xdg-state"))
-    yield
-    if previous is None:
-        os.environ.pop("XDG_STATE_HOME", None)
-    else:
-        os.environ["XDG_STATE_HOME"] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+        yield
+
 
 CONTENT_TYPES = {
     ".html": "text/html",
